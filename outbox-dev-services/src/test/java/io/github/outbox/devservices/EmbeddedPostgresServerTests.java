@@ -1,0 +1,77 @@
+package io.github.outbox.devservices;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class EmbeddedPostgresServerTests {
+
+	@Test
+	void sharedServerIsConfiguredForLogicalReplicationAndDurableCommits() throws Exception {
+		EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.shared().createDatabase("settings");
+		try (Connection connection = database.dataSource().getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet settings = statement.executeQuery("SELECT current_setting('wal_level'), "
+						+ "current_setting('synchronous_commit'), current_database()")) {
+			assertThat(settings.next()).isTrue();
+			assertThat(settings.getString(1)).isEqualTo("logical");
+			assertThat(settings.getString(2)).isEqualTo("on");
+			assertThat(settings.getString(3)).isEqualTo(database.name());
+		}
+	}
+
+	@Test
+	void createdDatabasesAreDistinct() {
+		EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+		assertThat(server.createDatabase("same").name()).isNotEqualTo(server.createDatabase("same").name());
+	}
+
+	@Test
+	void closingStopsTheServerAndDeletesItsDirectory() throws Exception {
+		EmbeddedPostgresServer server = EmbeddedPostgresServer.start();
+		long pid = server.serverPid();
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+		server.close();
+		assertThat(server.serverDirectory()).doesNotExist();
+		// The stopped server can linger as a zombie until its parent (init) reaps it.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty());
+	}
+
+	@Test
+	void serverDoesNotOutliveAJvmKilledOutright() throws Exception {
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+				ServerInChildJvm.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		long serverPid = readServerPid(child);
+		assertThat(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive)).contains(true);
+
+		child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+		child.waitFor();
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> ProcessHandle.of(serverPid).filter(ProcessHandle::isAlive).isEmpty());
+	}
+
+	private static long readServerPid(Process child) throws Exception {
+		BufferedReader output = new BufferedReader(
+				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+		Optional<String> line = output.lines().filter((candidate) -> candidate.startsWith("server-pid=")).findFirst();
+		return Long.parseLong(line.orElseThrow(() -> new AssertionError("Child JVM printed no server pid"))
+			.substring("server-pid=".length()));
+	}
+
+}
