@@ -1,0 +1,81 @@
+package io.github.outbox.publish;
+
+import javax.sql.DataSource;
+
+import io.github.outbox.OutboxPayloadSerializer;
+import io.github.outbox.OutboxPublisher;
+import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
+import io.github.outbox.schema.OutboxTable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Auto-configuration of the {@link OutboxPublisher}, and of publishing
+ * {@link io.github.outbox.OutboxEvent @OutboxEvent}s through Spring's
+ * {@code ApplicationEventPublisher}.
+ *
+ * @author Outbox contributors
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
+		OutboxSchemaAutoConfiguration.class })
+@ConditionalOnClass({ JdbcTemplate.class, PlatformTransactionManager.class })
+@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnBean(OutboxTable.class)
+@ConditionalOnBooleanProperty(name = "outbox.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(OutboxPublishProperties.class)
+public final class OutboxPublishAutoConfiguration {
+
+	@Bean
+	OutboxWriter outboxWriter(DataSource dataSource, OutboxTable table) {
+		return new OutboxWriter(new JdbcTemplate(dataSource), table);
+	}
+
+	@Bean
+	OutboxTransactionListener outboxTransactionListener(DataSource dataSource, OutboxWriter outboxWriter) {
+		return new OutboxTransactionListener(dataSource, outboxWriter);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	OutboxPublisher outboxPublisher(DataSource dataSource, OutboxTable table, OutboxPayloadSerializer serializer,
+			OutboxPublishProperties properties, OutboxWriter outboxWriter) {
+		OutboxTableLayout layout = OutboxTableLayout.read(new JdbcTemplate(dataSource), table);
+		return new TransactionalOutboxPublisher(dataSource,
+				new OutboxRecordFactory(serializer, layout, properties.getMaxPayloadSize()), outboxWriter);
+	}
+
+	@Bean
+	OutboxApplicationEventListener outboxApplicationEventListener(OutboxPublisher outboxPublisher) {
+		return new OutboxApplicationEventListener(outboxPublisher);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonPayloadSerializerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		OutboxPayloadSerializer outboxPayloadSerializer(ObjectProvider<JsonMapper> jsonMapper) {
+			return new JacksonOutboxPayloadSerializer(jsonMapper.getIfAvailable(JsonMapper::new));
+		}
+
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.github.outbox.publish;
+
+import io.github.outbox.OutboxEventException;
+import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPayloadSerializer;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Turns a message into a row: gives it an id, serializes it and checks that it fits, so that
+ * every problem with an event surfaces where it is published.
+ */
+final class OutboxRecordFactory {
+
+	private final OutboxPayloadSerializer serializer;
+
+	private final OutboxTableLayout layout;
+
+	private final DataSize maxPayloadSize;
+
+	private final TimeOrderedUuids ids = new TimeOrderedUuids();
+
+	OutboxRecordFactory(OutboxPayloadSerializer serializer, OutboxTableLayout layout, DataSize maxPayloadSize) {
+		this.serializer = serializer;
+		this.layout = layout;
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	OutboxRecord create(OutboxMessage message) {
+		Class<?> eventClass = message.payload().getClass();
+		checkLength(eventClass, "aggregate type", message.aggregateType(), this.layout.aggregateTypeLength());
+		checkLength(eventClass, "aggregate id", message.aggregateId(), this.layout.aggregateIdLength());
+		checkLength(eventClass, "event type", message.type(), this.layout.typeLength());
+		String payload = serialize(eventClass, message.payload());
+		String headers = message.headers().isEmpty() ? null : JsonText.object(message.headers());
+		long size = JsonText.utf8Length(payload) + ((headers != null) ? JsonText.utf8Length(headers) : 0);
+		if (size > this.maxPayloadSize.toBytes()) {
+			throw new OutboxEventException(eventClass,
+					"its payload and headers take " + size + " bytes as JSON, more than outbox.publish.max-payload-size ("
+							+ this.maxPayloadSize.toBytes() + " bytes)",
+					"Publish a smaller event (ids of large data rather than the data), or raise "
+							+ "outbox.publish.max-payload-size together with the producer's max.request.size and the "
+							+ "topic's max.message.bytes.");
+		}
+		return new OutboxRecord(this.ids.next(), message.aggregateType(), message.aggregateId(), message.type(),
+				payload, headers, eventClass);
+	}
+
+	private String serialize(Class<?> eventClass, Object payload) {
+		String json;
+		try {
+			json = this.serializer.serialize(payload);
+		}
+		catch (RuntimeException ex) {
+			throw new OutboxEventException(eventClass, "it cannot be serialized to JSON (" + ex.getMessage() + ")",
+					"Make it serializable by the application's JsonMapper, or define an OutboxPayloadSerializer bean.",
+					ex);
+		}
+		if (json == null) {
+			throw new OutboxEventException(eventClass, "the OutboxPayloadSerializer returned null",
+					"Return the event as a JSON document.");
+		}
+		return json;
+	}
+
+	private void checkLength(Class<?> eventClass, String part, String value, int maxLength) {
+		int length = value.codePointCount(0, value.length());
+		if (length > maxLength) {
+			throw new OutboxEventException(eventClass,
+					"its " + part + " is " + length + " characters long, more than the " + maxLength + " that the "
+							+ this.layout.table() + " table takes",
+					"Shorten it, or widen the column with a migration of your own.");
+		}
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.github.outbox.schema;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the outbox table and of the Flyway migrations that create it and its
+ * publication.
+ *
+ * @author Outbox contributors
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = DataSourceAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "outbox.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ OutboxTableProperties.class, OutboxFlywayProperties.class })
+public final class OutboxSchemaAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxTable outboxTable(OutboxTableProperties properties) {
+		return properties.toTable();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Flyway.class)
+	@ConditionalOnBooleanProperty(name = "outbox.flyway.enabled", matchIfMissing = true)
+	static class OutboxFlywayConfiguration {
+
+		@Bean
+		@Conditional(SharedHistoryCondition.class)
+		FlywayConfigurationCustomizer outboxFlywayConfigurationCustomizer(OutboxTable table) {
+			return new SharedHistoryFlywayConfigurationCustomizer(table);
+		}
+
+		@Bean
+		@ConditionalOnProperty("outbox.flyway.history-table")
+		@ConditionalOnSingleCandidate(DataSource.class)
+		SeparateHistoryFlywayMigration outboxFlywayMigration(DataSource dataSource, ObjectProvider<Flyway> flyway,
+				OutboxTable table, OutboxFlywayProperties properties) {
+			// Migrate through the application's Flyway connection when there is one: it may
+			// use a user allowed to run DDL that the application's pool does not have.
+			DataSource migrationDataSource = flyway.stream()
+				.map((applicationFlyway) -> applicationFlyway.getConfiguration().getDataSource())
+				.findFirst()
+				.orElse(dataSource);
+			return new SeparateHistoryFlywayMigration(migrationDataSource, table, properties.getHistoryTable());
+		}
+
+	}
+
+	static final class SharedHistoryCondition extends NoneNestedConditions {
+
+		SharedHistoryCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("outbox.flyway.history-table")
+		static final class SeparateHistoryTable {
+
+		}
+
+	}
+
+}

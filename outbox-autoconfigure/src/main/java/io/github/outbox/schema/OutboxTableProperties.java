@@ -1,0 +1,87 @@
+package io.github.outbox.schema;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of the outbox table ({@code outbox.table.*}). Names are checked when bound,
+ * so a misconfigured name stops the application at start-up.
+ *
+ * @author Outbox contributors
+ * @since 0.1.0
+ */
+@ConfigurationProperties("outbox.table")
+public class OutboxTableProperties implements Validator {
+
+	/**
+	 * Schema of the outbox table.
+	 */
+	private String schema = "public";
+
+	/**
+	 * Name of the outbox table.
+	 */
+	private String name = "outbox_event";
+
+	/**
+	 * Name of the PostgreSQL publication that covers the outbox table, which Debezium streams
+	 * from.
+	 */
+	private String publication = "outbox_publication";
+
+	public String getSchema() {
+		return this.schema;
+	}
+
+	public void setSchema(String schema) {
+		this.schema = schema;
+	}
+
+	public String getName() {
+		return this.name;
+	}
+
+	public void setName(String name) {
+		this.name = name;
+	}
+
+	public String getPublication() {
+		return this.publication;
+	}
+
+	public void setPublication(String publication) {
+		this.publication = publication;
+	}
+
+	/**
+	 * Returns the configured table.
+	 * @return the table
+	 */
+	public OutboxTable toTable() {
+		return new OutboxTable(this.schema, this.name, this.publication);
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return OutboxTableProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		OutboxTableProperties properties = (OutboxTableProperties) target;
+		reject(errors, "schema", properties.getSchema());
+		reject(errors, "name", properties.getName());
+		reject(errors, "publication", properties.getPublication());
+	}
+
+	static void reject(Errors errors, String field, @Nullable String identifier) {
+		String problem = SqlIdentifiers.problem(identifier);
+		if (problem != null) {
+			errors.rejectValue(field, "outbox.identifier", "The value " + problem);
+		}
+	}
+
+}

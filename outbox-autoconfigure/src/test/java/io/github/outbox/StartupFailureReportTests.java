@@ -1,0 +1,76 @@
+package io.github.outbox;
+
+import io.github.outbox.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * What a user reads when the outbox is misconfigured: Spring Boot's failure report, with the
+ * problem and the change to make, rather than a stack trace.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureReportTests {
+
+	@Test
+	void invalidTableNameIsReportedWithTheRuleForNames(CapturedOutput output) {
+		startFailing(TestDatabase.createForProperties("report_name"), "outbox.table.name=Outbox-Events");
+		assertThat(output).contains("APPLICATION FAILED TO START", "Property: outbox.table.name",
+				"Value: \"Outbox-Events\"", "is not a valid PostgreSQL identifier: use lowercase letters, digits and "
+						+ "underscores");
+	}
+
+	@Test
+	void missingOutboxTableIsReportedWithHowToCreateIt(CapturedOutput output) {
+		startFailing(TestDatabase.createForProperties("report_missing"), "outbox.flyway.enabled=false");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The outbox table public.outbox_event does not exist.", "Action:", "outbox.flyway.history-table",
+				"db/migration");
+	}
+
+	@Test
+	void outboxMigrationsThatCannotJoinTheApplicationsHistoryAreExplained(CapturedOutput output) {
+		String[] database = TestDatabase.createForProperties("report_out_of_order");
+		start(database, "outbox.enabled=false", "spring.flyway.locations=classpath:db/migration,classpath:db/later")
+			.close();
+		startFailing(database, "spring.flyway.locations=classpath:db/migration,classpath:db/later");
+		assertThat(output).contains("APPLICATION FAILED TO START", "cannot be added to the application's Flyway history",
+				"Set outbox.flyway.history-table=outbox_schema_history");
+	}
+
+	private static void startFailing(String[] database, String... properties) {
+		assertThatException().isThrownBy(() -> start(database, properties));
+	}
+
+	private static org.springframework.context.ConfigurableApplicationContext start(String[] database,
+			String... properties) {
+		SpringApplication application = new SpringApplication(TestApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		String[] arguments = new String[database.length + properties.length];
+		for (int i = 0; i < database.length; i++) {
+			arguments[i] = "--" + database[i];
+		}
+		for (int i = 0; i < properties.length; i++) {
+			arguments[database.length + i] = "--" + properties[i];
+		}
+		return application.run(arguments);
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration(excludeName = {
+			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	static class TestApplication {
+
+	}
+
+}

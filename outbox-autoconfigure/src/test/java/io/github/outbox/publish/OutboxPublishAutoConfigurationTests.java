@@ -1,0 +1,175 @@
+package io.github.outbox.publish;
+
+import io.github.outbox.AggregateId;
+import io.github.outbox.OutboxEvent;
+import io.github.outbox.OutboxPayloadSerializer;
+import io.github.outbox.OutboxPublisher;
+import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
+import io.github.outbox.schema.OutboxTable;
+import io.github.outbox.testsupport.OutboxRows;
+import io.github.outbox.testsupport.TestDatabase;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizationAutoConfiguration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link OutboxPublishAutoConfiguration} and {@link OutboxSchemaAutoConfiguration}.
+ */
+class OutboxPublishAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+				TransactionManagerCustomizationAutoConfiguration.class, FlywayAutoConfiguration.class,
+				JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class,
+				OutboxPublishAutoConfiguration.class));
+
+	@Test
+	void defaultsProvideThePublisherAndEverythingItNeeds() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_defaults")).run((context) -> {
+			assertThat(context).hasSingleBean(OutboxPublisher.class)
+				.hasSingleBean(OutboxApplicationEventListener.class)
+				.hasSingleBean(OutboxTransactionListener.class)
+				.hasBean("outboxFlywayConfigurationCustomizer");
+			assertThat(context).getBean(OutboxPublisher.class).isInstanceOf(TransactionalOutboxPublisher.class);
+			assertThat(context).getBean(OutboxPayloadSerializer.class).isInstanceOf(JacksonOutboxPayloadSerializer.class);
+			assertThat(context).getBean(OutboxTable.class)
+				.isEqualTo(new OutboxTable("public", "outbox_event", "outbox_publication"));
+		});
+	}
+
+	@Test
+	void payloadsAreSerializedWithTheApplicationsJsonMapper() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_json"))
+			.withPropertyValues("spring.jackson.property-naming-strategy=SNAKE_CASE")
+			.run((context) -> {
+				publishInTransaction(context, new CustomerRegistered("C-1", "Ada Lovelace"));
+				assertThat(OutboxRows.all(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))))
+					.singleElement()
+					.satisfies((row) -> assertThat(row.payload())
+						.isEqualTo("{\"full_name\": \"Ada Lovelace\", \"customer_number\": \"C-1\"}"));
+			});
+	}
+
+	@Test
+	void userPayloadSerializerReplacesTheJacksonOne() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_serializer"))
+			.withBean(OutboxPayloadSerializer.class, () -> (payload) -> "{\"custom\": true}")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(JacksonOutboxPayloadSerializer.class);
+				publishInTransaction(context, new CustomerRegistered("C-2", "Grace Hopper"));
+				assertThat(OutboxRows.all(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))))
+					.singleElement()
+					.satisfies((row) -> assertThat(row.payload()).isEqualTo("{\"custom\": true}"));
+			});
+	}
+
+	@Test
+	void userPublisherReplacesTheDefaultOneWithoutCheckingTheTable() {
+		OutboxPublisher userPublisher = mock(OutboxPublisher.class);
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_user_publisher"))
+			.withPropertyValues("outbox.flyway.enabled=false")
+			.withBean(OutboxPublisher.class, () -> userPublisher)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(OutboxPublisher.class)
+				.isSameAs(userPublisher));
+	}
+
+	@Test
+	void userOutboxTableReplacesTheConfiguredOne() {
+		OutboxTable table = new OutboxTable("public", "my_outbox", "my_publication");
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_user_table"))
+			.withBean(OutboxTable.class, () -> table)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().getBean(OutboxTable.class).isSameAs(table);
+				publishInTransaction(context, new CustomerRegistered("C-3", "Edsger Dijkstra"));
+				assertThat(OutboxRows.all(new JdbcTemplate(context.getBean(javax.sql.DataSource.class)),
+						table.qualifiedName()))
+					.hasSize(1);
+			});
+	}
+
+	@Test
+	void outboxCanBeTurnedOff() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_off"))
+			.withPropertyValues("outbox.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(OutboxPublisher.class)
+				.doesNotHaveBean(OutboxApplicationEventListener.class)
+				.doesNotHaveBean(OutboxTable.class)
+				.doesNotHaveBean("outboxFlywayConfigurationCustomizer"));
+	}
+
+	@Test
+	void backsOffWithoutADataSource() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OutboxSchemaAutoConfiguration.class,
+					OutboxPublishAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(OutboxTable.class)
+				.doesNotHaveBean(OutboxPublisher.class));
+	}
+
+	@Test
+	void withoutJacksonAPayloadSerializerBeanIsNeeded() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_no_jackson"))
+			.withClassLoader(new FilteredClassLoader(JsonMapper.class))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining(OutboxPayloadSerializer.class.getName()));
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_no_jackson_user"))
+			.withClassLoader(new FilteredClassLoader(JsonMapper.class))
+			.withBean(OutboxPayloadSerializer.class, () -> (payload) -> "{}")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(OutboxPublisher.class));
+	}
+
+	@Test
+	void withoutFlywayTheMigrationsAreNotAppliedAndTheMissingTableIsReported() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_no_flyway"))
+			.withClassLoader(new FilteredClassLoader(Flyway.class))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(OutboxTableException.class)
+					.hasMessage("The outbox table public.outbox_event does not exist.");
+			});
+	}
+
+	@Test
+	void invalidTableNameStopsTheApplicationAtBinding() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_bad_name"))
+			.withPropertyValues("outbox.table.name=Outbox-Events")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("outbox.table.name")
+					.hasMessageContaining("is not a valid PostgreSQL identifier");
+			});
+	}
+
+	private static void publishInTransaction(AssertableApplicationContext context, Object event) {
+		context.getBean(TransactionTemplate.class)
+			.executeWithoutResult((status) -> context.getBean(OutboxPublisher.class).publish(event));
+	}
+
+	@OutboxEvent(aggregateType = "customer")
+	record CustomerRegistered(@AggregateId String customerNumber, String fullName) {
+	}
+
+}

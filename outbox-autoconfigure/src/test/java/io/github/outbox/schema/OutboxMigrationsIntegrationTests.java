@@ -1,0 +1,233 @@
+package io.github.outbox.schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPublisher;
+import io.github.outbox.publish.OutboxPublishAutoConfiguration;
+import io.github.outbox.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizationAutoConfiguration;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The outbox migrations against a real PostgreSQL: what they create, with the application's
+ * Flyway, with a history table of their own, and applied by hand.
+ */
+class OutboxMigrationsIntegrationTests {
+
+	private static final String LATER_APPLICATION_MIGRATIONS = "spring.flyway.locations=classpath:db/migration,classpath:db/later";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+				TransactionManagerCustomizationAutoConfiguration.class, FlywayAutoConfiguration.class,
+				JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class,
+				OutboxPublishAutoConfiguration.class));
+
+	@Test
+	void migrationsCreateTheOutboxTableWithTheColumnsTheEventRouterExpects() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_columns")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(columns(context, "public", "outbox_event")).containsExactly(
+					"id uuid not null", "aggregatetype character varying(255) not null",
+					"aggregateid character varying(255) not null", "type character varying(255) not null",
+					"payload jsonb not null", "headers jsonb null", "tracingspancontext character varying(512) null",
+					"created_at timestamp without time zone not null");
+			assertThat(jdbc(context).queryForObject("""
+					SELECT pg_get_constraintdef(oid) FROM pg_constraint
+					WHERE conrelid = 'public.outbox_event'::regclass AND contype = 'p'""", String.class))
+				.isEqualTo("PRIMARY KEY (id)");
+		});
+	}
+
+	@Test
+	void migrationsCreateAPublicationOfInsertsIntoTheOutboxTableOnly() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_publication")).run((context) -> {
+			assertThat(publication(context, "outbox_publication"))
+				.isEqualTo(Map.of("puballtables", false, "pubinsert", true, "pubupdate", false, "pubdelete", false,
+						"pubtruncate", false));
+			assertThat(publishedTables(context, "outbox_publication")).containsExactly("public.outbox_event");
+		});
+	}
+
+	@Test
+	void migrationsRunWithTheApplicationsFlywayAndShareItsHistory() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_shared")).run((context) -> {
+			assertThat(history(context, "public.flyway_schema_history")).containsExactly(
+					"1 create orders", "1.0.0.1 outbox create table", "1.0.0.2 outbox create publication");
+			assertThat(tableExists(context, "public", "outbox_schema_history")).isFalse();
+		});
+	}
+
+	@Test
+	void migrationsUseTheConfiguredSchemaTableAndPublicationNames() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_names"))
+			.withPropertyValues("outbox.table.schema=messaging", "outbox.table.name=domain_events",
+					"outbox.table.publication=messaging_events")
+			.run((context) -> {
+				assertThat(tableExists(context, "messaging", "domain_events")).isTrue();
+				assertThat(tableExists(context, "public", "outbox_event")).isFalse();
+				assertThat(publishedTables(context, "messaging_events")).containsExactly("messaging.domain_events");
+				publishOne(context);
+				assertThat(jdbc(context).queryForObject("SELECT count(*) FROM messaging.domain_events", Integer.class))
+					.isOne();
+			});
+	}
+
+	@Test
+	void separateHistoryTableKeepsTheOutboxMigrationsOutOfTheApplicationsHistory() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_separate"))
+			.withPropertyValues("outbox.flyway.history-table=outbox_schema_history")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
+				assertThat(history(context, "public.outbox_schema_history")).containsExactly(
+						"0 << Flyway Baseline >>", "1.0.0.1 outbox create table",
+						"1.0.0.2 outbox create publication");
+				publishOne(context);
+			});
+	}
+
+	@Test
+	void separateHistoryTableWorksOnADatabaseMigratedPastTheOutboxVersions() {
+		String[] database = TestDatabase.createForProperties("schema_existing_separate");
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.enabled=false", LATER_APPLICATION_MIGRATIONS)
+			.run((context) -> assertThat(history(context, "public.flyway_schema_history"))
+				.containsExactly("1 create orders", "2 add order total"));
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.flyway.history-table=outbox_schema_history", LATER_APPLICATION_MIGRATIONS)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(history(context, "public.outbox_schema_history")).contains("1.0.0.2 outbox create publication");
+				publishOne(context);
+			});
+	}
+
+	@Test
+	void sharedHistoryOnADatabaseMigratedPastTheOutboxVersionsFailsWithAdvice() {
+		String[] database = TestDatabase.createForProperties("schema_existing_shared");
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.enabled=false", LATER_APPLICATION_MIGRATIONS)
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.contextRunner.withPropertyValues(database).withPropertyValues(LATER_APPLICATION_MIGRATIONS).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(new OutboxMigrationsNotAppliedFailureAnalyzer().analyze(context.getStartupFailure()))
+				.satisfies((analysis) -> {
+					assertThat(analysis.getDescription()).contains("version 1.0.0.1", "out of order");
+					assertThat(analysis.getAction()).contains("outbox.flyway.history-table=outbox_schema_history",
+							"spring.flyway.out-of-order=true");
+				});
+		});
+	}
+
+	@Test
+	void migrationsAppliedByHandFromTheShippedSqlAreAccepted() {
+		String[] database = TestDatabase.createForProperties("schema_by_hand");
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.enabled=false")
+			.run((context) -> applyShippedMigrationsByHand(jdbc(context),
+					Map.of("outbox_schema", "public", "outbox_table", "outbox_event", "outbox_publication",
+							"outbox_publication")));
+		this.contextRunner.withPropertyValues(database).withPropertyValues("outbox.flyway.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
+			assertThat(publishedTables(context, "outbox_publication")).containsExactly("public.outbox_event");
+			publishOne(context);
+		});
+	}
+
+	@Test
+	void turningTheOutboxOffCreatesNothing() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_off"))
+			.withPropertyValues("outbox.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(OutboxTable.class);
+				assertThat(tableExists(context, "public", "outbox_event")).isFalse();
+			});
+	}
+
+	private static void publishOne(AssertableApplicationContext context) {
+		context.getBean(TransactionTemplate.class)
+			.executeWithoutResult((status) -> context.getBean(OutboxPublisher.class)
+				.publish(OutboxMessage.of("order", "1", "OrderPlaced", Map.of("id", 1))));
+	}
+
+	private static void applyShippedMigrationsByHand(JdbcTemplate jdbcTemplate, Map<String, String> placeholders) {
+		try {
+			Resource[] scripts = new PathMatchingResourcePatternResolver()
+				.getResources(OutboxMigrations.LOCATION + "/*.sql");
+			Arrays.sort(scripts, Comparator.comparing(Resource::getFilename));
+			assertThat(scripts).hasSize(2);
+			for (Resource script : scripts) {
+				String sql = script.getContentAsString(StandardCharsets.UTF_8);
+				for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
+					sql = sql.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
+				}
+				jdbcTemplate.execute(sql);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static JdbcTemplate jdbc(AssertableApplicationContext context) {
+		return new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+	}
+
+	private static List<String> columns(AssertableApplicationContext context, String schema, String table) {
+		return jdbc(context).query("""
+				SELECT column_name, data_type, character_maximum_length, is_nullable
+				FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position""",
+				(rs, rowNum) -> rs.getString(1) + " " + rs.getString(2)
+						+ ((rs.getObject(3) != null) ? "(" + rs.getInt(3) + ")" : "")
+						+ (rs.getString(4).equals("YES") ? " null" : " not null"),
+				schema, table);
+	}
+
+	private static boolean tableExists(AssertableApplicationContext context, String schema, String table) {
+		return Boolean.TRUE.equals(jdbc(context).queryForObject(
+				"SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?)",
+				Boolean.class, schema, table));
+	}
+
+	private static List<String> history(AssertableApplicationContext context, String table) {
+		return jdbc(context).queryForList(
+				"SELECT version || ' ' || description FROM " + table + " WHERE success ORDER BY installed_rank",
+				String.class);
+	}
+
+	private static Map<String, Object> publication(AssertableApplicationContext context, String name) {
+		return jdbc(context).queryForMap("SELECT puballtables, pubinsert, pubupdate, pubdelete, pubtruncate "
+				+ "FROM pg_publication WHERE pubname = ?", name);
+	}
+
+	private static List<String> publishedTables(AssertableApplicationContext context, String publication) {
+		return jdbc(context).queryForList(
+				"SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = ?", String.class,
+				publication);
+	}
+
+}
