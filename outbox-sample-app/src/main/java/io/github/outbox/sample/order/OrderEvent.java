@@ -1,0 +1,26 @@
+package io.github.outbox.sample.order;
+
+import java.math.BigDecimal;
+import java.util.UUID;
+
+import io.github.outbox.AggregateId;
+import io.github.outbox.OutboxEvent;
+
+/**
+ * The order's domain events. The annotation on the sealed interface applies to each of them:
+ * they go to the topic of the "order" aggregate, keyed by the order id, with the record's
+ * simple name as their event type.
+ */
+@OutboxEvent(aggregateType = "order")
+public sealed interface OrderEvent {
+
+	@AggregateId
+	UUID orderId();
+
+	record OrderPlaced(UUID orderId, String customer, BigDecimal total) implements OrderEvent {
+	}
+
+	record OrderCancelled(UUID orderId, String reason) implements OrderEvent {
+	}
+
+}

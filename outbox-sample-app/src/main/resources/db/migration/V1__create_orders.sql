@@ -1,0 +1,6 @@
+CREATE TABLE orders (
+    id       uuid PRIMARY KEY,
+    customer varchar(100)   NOT NULL,
+    total    numeric(12, 2) NOT NULL,
+    status   varchar(20)    NOT NULL
+);
