@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import javax.sql.DataSource;
+
 import io.github.outbox.AggregateId;
 import io.github.outbox.OutboxEvent;
 import io.github.outbox.OutboxEventException;
@@ -21,15 +23,19 @@ import io.github.outbox.testsupport.OutboxRows.Row;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.IllegalTransactionStateException;
@@ -51,6 +57,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 @SpringBootTest(classes = JdbcOutboxIntegrationTests.TestApplication.class,
 		properties = "outbox.publish.max-payload-size=2KB")
+@ExtendWith(OutputCaptureExtension.class)
 class JdbcOutboxIntegrationTests {
 
 	@DynamicPropertySource
@@ -66,6 +73,9 @@ class JdbcOutboxIntegrationTests {
 
 	@Autowired
 	private JdbcTemplate jdbcTemplate;
+
+	@Autowired
+	private DataSource dataSource;
 
 	@Autowired
 	private PlatformTransactionManager transactionManager;
@@ -389,6 +399,40 @@ class JdbcOutboxIntegrationTests {
 			.isThrownBy(() -> supports.executeWithoutResult(
 					(status) -> this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "a", BigDecimal.ONE))))
 			.withMessageContaining("no transaction is active");
+	}
+
+	@Test
+	void publishingInATransactionOfAnotherResourceFails() {
+		DataSource otherDataSource = new DelegatingDataSource(this.dataSource);
+		TransactionTemplate other = new TransactionTemplate(new DataSourceTransactionManager(otherDataSource));
+		assertThatExceptionOfType(IllegalTransactionStateException.class)
+			.isThrownBy(() -> other.executeWithoutResult(
+					(status) -> this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "a", BigDecimal.ONE))))
+			.withMessageContaining("does not manage the outbox DataSource");
+		assertThat(OutboxRows.all(this.jdbcTemplate)).isEmpty();
+	}
+
+	@Test
+	void transactionManagerThatSpringBootDidNotConfigureStillWritesAtomically(CapturedOutput output) {
+		// No TransactionExecutionListener applied: the pending rows register on first use.
+		TransactionTemplate plain = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		UUID committed = UUID.randomUUID();
+		plain.executeWithoutResult((status) -> {
+			insertOrder(committed);
+			this.outbox.publish(new OrderPlaced(committed, "alice", BigDecimal.ONE));
+		});
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> plain.executeWithoutResult((status) -> {
+			this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "bob", BigDecimal.ONE));
+			throw new IllegalStateException("rolled back");
+		}));
+		assertThat(OutboxRows.all(this.jdbcTemplate)).singleElement()
+			.satisfies((row) -> assertThat(row.transactionId()).isEqualTo(transactionIdOfOrder(committed)));
+
+		// What it cannot do: write an event first published while the transaction commits.
+		plain.executeWithoutResult((status) -> this.applicationEvents.publishEvent(new ShipOrderBeforeCommit(committed)));
+		assertThat(OutboxRows.all(this.jdbcTemplate)).hasSize(1);
+		assertThat(output).contains("1 outbox event(s) ([" + OrderPlaced.class.getName()
+				+ "]) were published while their transaction was committing and were not written");
 	}
 
 	@Test
