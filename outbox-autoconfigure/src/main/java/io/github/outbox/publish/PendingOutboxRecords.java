@@ -32,9 +32,7 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 
 	private List<OutboxRecord> pending = new ArrayList<>();
 
-	private int written;
-
-	// The state at each savepoint still to be rolled back to, oldest first.
+	// The rows pending at each savepoint that may still be rolled back to, oldest first.
 	private final List<SavepointState> savepoints = new ArrayList<>(0);
 
 	private Phase phase = Phase.OPEN;
@@ -74,7 +72,6 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 			// Published by another before-commit callback, after this one wrote the batch:
 			// the transaction is still open, so write the row straight away.
 			this.writer.write(List.of(record));
-			this.written++;
 			return;
 		}
 		this.pending.add(record);
@@ -93,18 +90,17 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	public void savepoint(Object savepoint) {
 		// Spring calls this once the savepoint exists: rows still pending cannot be written
 		// before it any more, so remember them in case a flush writes them after it.
-		this.savepoints.add(new SavepointState(savepoint, this.written, List.copyOf(this.pending)));
+		this.savepoints.add(new SavepointState(savepoint, List.copyOf(this.pending)));
 	}
 
 	@Override
 	public void savepointRollback(Object savepoint) {
 		int index = indexOf(savepoint);
 		// A savepoint unknown here was created before the first row of this transaction.
-		SavepointState state = (index >= 0) ? this.savepoints.get(index) : new SavepointState(savepoint, 0, List.of());
+		List<OutboxRecord> pendingAtSavepoint = (index >= 0) ? this.savepoints.get(index).pending() : List.of();
 		// The database undoes every row written after the savepoint; what was published
 		// before it and not written by then is pending again.
-		this.written = state.written();
-		this.pending = new ArrayList<>(state.pending());
+		this.pending = new ArrayList<>(pendingAtSavepoint);
 		this.savepoints.subList(Math.max(index, 0), this.savepoints.size()).clear();
 	}
 
@@ -168,12 +164,11 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	private void writePending() {
 		if (!this.pending.isEmpty()) {
 			this.writer.write(this.pending);
-			this.written += this.pending.size();
 			this.pending.clear();
 		}
 	}
 
-	private record SavepointState(Object savepoint, int written, List<OutboxRecord> pending) {
+	private record SavepointState(Object savepoint, List<OutboxRecord> pending) {
 
 	}
 

@@ -6,6 +6,7 @@ import io.github.outbox.OutboxPayloadSerializer;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
+import io.github.outbox.testsupport.OutboxContextRunner;
 import io.github.outbox.testsupport.OutboxRows;
 import io.github.outbox.testsupport.TestDatabase;
 import org.flywaydb.core.Flyway;
@@ -13,15 +14,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizationAutoConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,12 +28,7 @@ import static org.mockito.Mockito.mock;
  */
 class OutboxPublishAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-				TransactionManagerCustomizationAutoConfiguration.class, FlywayAutoConfiguration.class,
-				JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class,
-				OutboxPublishAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = OutboxContextRunner.jdbcApplication();
 
 	@Test
 	void defaultsProvideThePublisherAndEverythingItNeeds() {

@@ -10,19 +10,12 @@ import java.util.Map;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
-import io.github.outbox.publish.OutboxPublishAutoConfiguration;
+import io.github.outbox.testsupport.OutboxContextRunner;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizationAutoConfiguration;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,12 +31,7 @@ class OutboxMigrationsIntegrationTests {
 
 	private static final String LATER_APPLICATION_MIGRATIONS = "spring.flyway.locations=classpath:db/migration,classpath:db/later";
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-				TransactionManagerCustomizationAutoConfiguration.class, FlywayAutoConfiguration.class,
-				JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class,
-				OutboxPublishAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = OutboxContextRunner.jdbcApplication();
 
 	@Test
 	void migrationsCreateTheOutboxTableWithTheColumnsTheEventRouterExpects() {
