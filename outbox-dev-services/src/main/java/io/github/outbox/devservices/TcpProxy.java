@@ -1,0 +1,117 @@
+package io.github.outbox.devservices;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Forwards loopback TCP connections to a port, and can cut them: every open connection is
+ * closed and new ones are refused until it is restored. Stands between Kafka clients and a
+ * broker to simulate an outage.
+ */
+final class TcpProxy implements AutoCloseable {
+
+	private final ServerSocket server;
+
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private volatile int upstreamPort;
+
+	private volatile boolean connected = true;
+
+	TcpProxy() {
+		try {
+			this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Thread acceptor = new Thread(this::accept, "tcp-proxy-" + port());
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	int port() {
+		return this.server.getLocalPort();
+	}
+
+	void forwardTo(int upstreamPort) {
+		this.upstreamPort = upstreamPort;
+	}
+
+	void cut() {
+		this.connected = false;
+		this.sockets.forEach(TcpProxy::closeQuietly);
+		this.sockets.clear();
+	}
+
+	void restore() {
+		this.connected = true;
+	}
+
+	@Override
+	public void close() {
+		cut();
+		try {
+			this.server.close();
+		}
+		catch (IOException ex) {
+			// closing
+		}
+	}
+
+	private void accept() {
+		while (!this.server.isClosed()) {
+			try {
+				Socket client = this.server.accept();
+				if (!this.connected || this.upstreamPort == 0) {
+					client.close();
+					continue;
+				}
+				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.upstreamPort);
+				this.sockets.add(client);
+				this.sockets.add(upstream);
+				pump(client, upstream);
+				pump(upstream, client);
+			}
+			catch (IOException ex) {
+				// a refused or broken connection: the client sees it and retries
+			}
+		}
+	}
+
+	private void pump(Socket from, Socket to) {
+		Thread pump = new Thread(() -> {
+			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+				in.transferTo(out);
+			}
+			catch (IOException ex) {
+				// connection closed
+			}
+			finally {
+				closeQuietly(from);
+				closeQuietly(to);
+				this.sockets.remove(from);
+				this.sockets.remove(to);
+			}
+		}, "tcp-proxy-pump");
+		pump.setDaemon(true);
+		pump.start();
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// already closed
+		}
+	}
+
+}

@@ -1,0 +1,75 @@
+package io.github.outbox.devservices;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class EmbeddedKafkaServerTests {
+
+	@Test
+	void sharedBrokerAcceptsRecordsForTopicsThatWereCreated() throws Exception {
+		String bootstrap = EmbeddedKafkaServer.shared().bootstrapServers();
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+				KafkaProducer<String, String> producer = producer(bootstrap, 30_000)) {
+			admin.createTopics(List.of(new NewTopic("created", 1, (short) 1))).all().get();
+			assertThat(producer.send(new ProducerRecord<>("created", "k", "v")).get().offset()).isZero();
+		}
+	}
+
+	@Test
+	void topicsAreNotCreatedAutomatically() {
+		try (KafkaProducer<String, String> producer = producer(EmbeddedKafkaServer.shared().bootstrapServers(), 2_000)) {
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> producer.send(new ProducerRecord<>("never-created", "k", "v")).get())
+				.withCauseInstanceOf(TimeoutException.class)
+				.withMessageContaining("not present in metadata");
+		}
+	}
+
+	@Test
+	void brokerBehindAnOutageSwitchCanBeTakenOffTheNetworkAndBroughtBack() throws Exception {
+		try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.startWithOutageSwitch();
+				Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+				KafkaProducer<String, String> producer = producer(kafka.bootstrapServers(), 3_000)) {
+			admin.createTopics(List.of(new NewTopic("outage", 1, (short) 1))).all().get();
+			assertThat(producer.send(new ProducerRecord<>("outage", "k", "before")).get().offset()).isZero();
+
+			kafka.disconnect();
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> producer.send(new ProducerRecord<>("outage", "k", "during")).get())
+				.withCauseInstanceOf(TimeoutException.class);
+
+			kafka.reconnect();
+			assertThat(producer.send(new ProducerRecord<>("outage", "k", "after")).get(30, TimeUnit.SECONDS).offset())
+				.isPositive();
+		}
+	}
+
+	@Test
+	void brokerWithoutAnOutageSwitchRefusesToDisconnect() {
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> EmbeddedKafkaServer.shared().disconnect());
+	}
+
+	private static KafkaProducer<String, String> producer(String bootstrap, int timeoutMillis) {
+		return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMillis,
+				ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMillis, 2_000),
+				ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMillis, 2_000) + 100),
+				new StringSerializer(), new StringSerializer());
+	}
+
+}
