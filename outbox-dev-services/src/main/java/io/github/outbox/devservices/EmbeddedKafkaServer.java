@@ -78,6 +78,12 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(built)
 				.setConfigProp("auto.create.topics.enable", "false")
 				.setConfigProp("group.initial.rebalance.delay.ms", "0")
+				// One broker: the internal topics cannot have the default three replicas.
+				.setConfigProp("offsets.topic.replication.factor", "1")
+				.setConfigProp("offsets.topic.num.partitions", "1")
+				.setConfigProp("transaction.state.log.replication.factor", "1")
+				.setConfigProp("transaction.state.log.min.isr", "1")
+				.setConfigProp("share.coordinator.state.topic.replication.factor", "1")
 				.build();
 			cluster.format();
 			cluster.startup();

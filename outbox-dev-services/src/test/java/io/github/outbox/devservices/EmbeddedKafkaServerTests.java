@@ -1,5 +1,7 @@
 package io.github.outbox.devservices;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -7,15 +9,19 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class EmbeddedKafkaServerTests {
 
@@ -26,6 +32,26 @@ class EmbeddedKafkaServerTests {
 				KafkaProducer<String, String> producer = producer(bootstrap, 30_000)) {
 			admin.createTopics(List.of(new NewTopic("created", 1, (short) 1))).all().get();
 			assertThat(producer.send(new ProducerRecord<>("created", "k", "v")).get().offset()).isZero();
+		}
+	}
+
+	@Test
+	void consumerGroupsReceiveWhatWasSent() throws Exception {
+		String bootstrap = EmbeddedKafkaServer.shared().bootstrapServers();
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+				KafkaProducer<String, String> producer = producer(bootstrap, 30_000);
+				KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+						bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "group", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+						"earliest"), new StringDeserializer(), new StringDeserializer())) {
+			admin.createTopics(List.of(new NewTopic("grouped", 1, (short) 1))).all().get();
+			producer.send(new ProducerRecord<>("grouped", "k", "v")).get();
+			consumer.subscribe(List.of("grouped"));
+			List<String> values = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				consumer.poll(Duration.ofMillis(200)).forEach((record) -> values.add(record.value()));
+				return !values.isEmpty();
+			});
+			assertThat(values).containsExactly("v");
 		}
 	}
 

@@ -1,0 +1,235 @@
+package io.github.outbox.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.debezium.DebeziumException;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Sends each batch of routed records to Kafka and reports them processed only once Kafka has
+ * acknowledged all of them, so that the relay's position never passes an event Kafka does not
+ * have: delivery is at least once.
+ * <p>
+ * The producer retries on its own (its delivery timeout is unbounded, as Kafka Connect sets it
+ * for source tasks), which keeps each partition in order. While Kafka is unreachable the batch
+ * waits; that is logged once when it starts and once when it ends. A record Kafka refuses for
+ * good (too large, not authorized) stops the engine rather than being skipped.
+ */
+final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+	private static final Logger logger = LoggerFactory.getLogger(KafkaEventSender.class);
+
+	private final Producer<byte[], byte[]> producer;
+
+	private final @Nullable Admin admin;
+
+	private final BackOff backOff;
+
+	private final Duration patience;
+
+	private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+
+	private @Nullable Instant unavailableSince;
+
+	private final Object batchMonitor = new Object();
+
+	private boolean draining;
+
+	private boolean batchInProgress;
+
+	/**
+	 * Creates a sender.
+	 * @param producer the producer, idempotent with {@code acks=all}
+	 * @param admin creates missing topics, or {@code null} to leave topic creation to others
+	 * @param backOff delays between attempts while Kafka is unreachable
+	 * @param patience how long to wait for Kafka before reporting it unavailable
+	 */
+	KafkaEventSender(Producer<byte[], byte[]> producer, @Nullable Admin admin, BackOff backOff, Duration patience) {
+		this.producer = producer;
+		this.admin = admin;
+		this.backOff = backOff;
+		this.patience = patience;
+	}
+
+	@Override
+	public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
+			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+		synchronized (this.batchMonitor) {
+			if (this.draining) {
+				// Stopping: leave the batch unmarked; it is read again at the next start.
+				return;
+			}
+			this.batchInProgress = true;
+		}
+		try {
+			send(events, committer);
+		}
+		finally {
+			synchronized (this.batchMonitor) {
+				this.batchInProgress = false;
+				this.batchMonitor.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * Stops taking new batches and waits for the one in progress to be acknowledged and
+	 * marked processed, so that the engine's final commit covers it and a graceful stop sends
+	 * nothing twice.
+	 * @param timeout how long to wait, for example while Kafka is unreachable
+	 * @return whether the sender is idle
+	 */
+	boolean drain(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.batchMonitor) {
+			this.draining = true;
+			while (this.batchInProgress) {
+				long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+				if (remaining <= 0) {
+					return false;
+				}
+				this.batchMonitor.wait(remaining);
+			}
+			return true;
+		}
+	}
+
+	private void send(List<RecordChangeEvent<SourceRecord>> events,
+			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+		List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(events.size());
+		for (RecordChangeEvent<SourceRecord> event : events) {
+			ProducerRecord<byte[], byte[]> record = KafkaRecords.from(event.record());
+			ensureTopic(record.topic());
+			acknowledgements.add(send(record));
+		}
+		for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+			awaitAcknowledgement(acknowledgement);
+		}
+		available();
+		for (RecordChangeEvent<SourceRecord> event : events) {
+			committer.markProcessed(event);
+		}
+		committer.markBatchFinished();
+	}
+
+	private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) throws InterruptedException {
+		BackOffExecution retries = this.backOff.start();
+		while (true) {
+			try {
+				return this.producer.send(record);
+			}
+			catch (KafkaException ex) {
+				// Thrown before sending: no metadata for the topic or a full buffer, once
+				// max.block.ms has passed. Nothing was sent, so trying again keeps the order.
+				if (!(ex instanceof RetriableException)) {
+					throw refused(record.topic(), ex);
+				}
+				unavailable(ex);
+				pause(retries);
+			}
+		}
+	}
+
+	private void awaitAcknowledgement(Future<RecordMetadata> acknowledgement) throws InterruptedException {
+		while (true) {
+			try {
+				acknowledgement.get(this.patience.toMillis(), TimeUnit.MILLISECONDS);
+				return;
+			}
+			catch (TimeoutException ex) {
+				unavailable(new KafkaException("no acknowledgement within " + this.patience.toSeconds() + "s"));
+			}
+			catch (ExecutionException ex) {
+				throw refused(null, ex.getCause());
+			}
+		}
+	}
+
+	private void ensureTopic(String topic) throws InterruptedException {
+		if (this.admin == null || this.knownTopics.contains(topic)) {
+			return;
+		}
+		BackOffExecution retries = this.backOff.start();
+		while (true) {
+			try {
+				this.admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+					.all()
+					.get(this.patience.toMillis(), TimeUnit.MILLISECONDS);
+				logger.info("Created topic {}", topic);
+				this.knownTopics.add(topic);
+				return;
+			}
+			catch (ExecutionException ex) {
+				if (ex.getCause() instanceof TopicExistsException) {
+					this.knownTopics.add(topic);
+					return;
+				}
+				if (ex.getCause() instanceof TopicAuthorizationException) {
+					logger.warn("The relay may not create topic {}; sending to it as if it existed", topic);
+					this.knownTopics.add(topic);
+					return;
+				}
+				unavailable(ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				unavailable(new KafkaException("no answer to creating topic " + topic));
+			}
+			pause(retries);
+		}
+	}
+
+	private void unavailable(@Nullable Throwable cause) {
+		if (this.unavailableSince == null) {
+			this.unavailableSince = Instant.now();
+			logger.warn("Kafka is unavailable ({}); the relay keeps trying and delivers every event once it is back",
+					(cause != null) ? cause.getMessage() : "unknown cause");
+		}
+	}
+
+	private void available() {
+		if (this.unavailableSince != null) {
+			logger.info("Kafka is available again after {}s",
+					Duration.between(this.unavailableSince, Instant.now()).toSeconds());
+			this.unavailableSince = null;
+		}
+	}
+
+	private void pause(BackOffExecution retries) throws InterruptedException {
+		long delay = retries.nextBackOff();
+		Thread.sleep((delay != BackOffExecution.STOP) ? delay : this.patience.toMillis());
+	}
+
+	private static DebeziumException refused(@Nullable String topic, @Nullable Throwable cause) {
+		return new DebeziumException("Kafka refused an outbox event" + ((topic != null) ? " for topic " + topic : "")
+				+ ": " + ((cause != null) ? cause.getMessage() : "unknown cause")
+				+ ". The relay stops at this event rather than skip it; fix the cause and it resumes from here.", cause);
+	}
+
+}

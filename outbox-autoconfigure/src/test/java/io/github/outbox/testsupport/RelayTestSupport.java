@@ -1,0 +1,61 @@
+package io.github.outbox.testsupport;
+
+import java.util.regex.Pattern;
+
+import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * What each relay test needs to itself on the shared PostgreSQL and Kafka: a database, a
+ * replication slot (slot names are server-wide), an offsets topic and event topics.
+ *
+ * @param database the database
+ * @param name the prefix of the slot and topic names
+ * @param bootstrapServers the Kafka to relay to
+ */
+public record RelayTestSupport(Database database, String name, String bootstrapServers) {
+
+	public static RelayTestSupport create(String prefix) {
+		return create(prefix, EmbeddedKafkaServer.shared().bootstrapServers());
+	}
+
+	public static RelayTestSupport create(String prefix, String bootstrapServers) {
+		Database database = TestDatabase.create(prefix);
+		return new RelayTestSupport(database, database.name(), bootstrapServers);
+	}
+
+	public String topic(String aggregateType) {
+		return this.name + "." + aggregateType;
+	}
+
+	public Pattern topics() {
+		return Pattern.compile(Pattern.quote(this.name) + "\\..*");
+	}
+
+	public String slotName() {
+		return this.name + "_slot";
+	}
+
+	public String[] properties() {
+		return new String[] { "spring.datasource.url=" + this.database.jdbcUrl(),
+				"spring.datasource.username=" + this.database.username(), "spring.kafka.bootstrap-servers=" + this.bootstrapServers,
+				"outbox.relay.enabled=true", "outbox.relay.slot-name=" + slotName(),
+				"outbox.relay.offsets.topic=" + this.name + "-offsets", "outbox.relay.topic=" + this.name + ".${routedByValue}",
+				"outbox.relay.failover.check-interval=500ms", "outbox.relay.retry.initial-delay=200ms",
+				"outbox.relay.retry.max-delay=2s" };
+	}
+
+	public void register(DynamicPropertyRegistry registry) {
+		for (String property : properties()) {
+			int equals = property.indexOf('=');
+			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
+		}
+	}
+
+	public KafkaRecordCollector collector() {
+		return new KafkaRecordCollector(this.bootstrapServers, topics());
+	}
+
+}
