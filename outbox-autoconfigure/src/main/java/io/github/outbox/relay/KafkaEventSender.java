@@ -58,6 +58,9 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 
 	private @Nullable Instant unavailableSince;
 
+	// When the batch in progress started waiting for Kafka, to report how long an outage lasted.
+	private Instant batchStarted = Instant.now();
+
 	private final Object batchMonitor = new Object();
 
 	private boolean draining;
@@ -123,6 +126,7 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 
 	private void send(List<RecordChangeEvent<SourceRecord>> events,
 			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+		this.batchStarted = Instant.now();
 		List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(events.size());
 		for (RecordChangeEvent<SourceRecord> event : events) {
 			ProducerRecord<byte[], byte[]> record = KafkaRecords.from(event.record());
@@ -207,7 +211,7 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 
 	private void unavailable(@Nullable Throwable cause) {
 		if (this.unavailableSince == null) {
-			this.unavailableSince = Instant.now();
+			this.unavailableSince = this.batchStarted;
 			logger.warn("Kafka is unavailable ({}); the relay keeps trying and delivers every event once it is back",
 					(cause != null) ? cause.getMessage() : "unknown cause");
 		}

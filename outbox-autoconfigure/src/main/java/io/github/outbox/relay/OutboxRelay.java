@@ -48,8 +48,9 @@ final class OutboxRelay implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
+		// Not a daemon: a service that only relays must keep running, as it would with a
+		// listener container; the context's shutdown stops this thread.
 		Thread thread = new Thread(this::supervise, "outbox-relay");
-		thread.setDaemon(true);
 		this.supervisor = thread;
 		thread.start();
 	}

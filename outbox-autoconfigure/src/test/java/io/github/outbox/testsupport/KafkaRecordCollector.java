@@ -3,9 +3,11 @@ package io.github.outbox.testsupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -20,12 +22,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads, in the background, every record of the topics matching a pattern, from their
  * beginning, as a consumer of the outbox would see them: key, value and headers as strings.
+ * Each record of the log is collected once, however often the consumer reads it.
  */
 public final class KafkaRecordCollector implements AutoCloseable {
 
 	private final KafkaConsumer<String, String> consumer;
 
 	private final List<Received> received = new ArrayList<>();
+
+	// A consumer re-reads records after a rebalance; a duplicate the relay sent has an offset
+	// of its own, so records are told apart by where they are in the log.
+	private final Set<String> positions = new HashSet<>();
 
 	private final Thread poller;
 
@@ -52,8 +59,11 @@ public final class KafkaRecordCollector implements AutoCloseable {
 								(header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null);
 					}
 					synchronized (this.received) {
-						this.received.add(new Received(record.topic(), record.partition(), record.key(), record.value(),
-								headers, record.timestamp()));
+						if (!this.positions.add(record.topic() + "/" + record.partition() + "/" + record.offset())) {
+							continue;
+						}
+						this.received.add(new Received(record.topic(), record.partition(), record.offset(), record.key(),
+								record.value(), headers, record.timestamp()));
 					}
 				}
 			}
@@ -90,12 +100,13 @@ public final class KafkaRecordCollector implements AutoCloseable {
 	 *
 	 * @param topic the topic
 	 * @param partition the partition
+	 * @param offset the offset in the partition
 	 * @param key the key
 	 * @param value the value
 	 * @param headers the headers, in order
 	 * @param timestamp the record's timestamp
 	 */
-	public record Received(String topic, int partition, @Nullable String key, @Nullable String value,
+	public record Received(String topic, int partition, long offset, @Nullable String key, @Nullable String value,
 			Map<String, @Nullable String> headers, long timestamp) {
 
 		public @Nullable String header(String name) {

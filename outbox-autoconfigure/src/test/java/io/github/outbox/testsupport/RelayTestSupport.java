@@ -43,7 +43,8 @@ public record RelayTestSupport(Database database, String name, String bootstrapS
 				"spring.datasource.username=" + this.database.username(), "spring.kafka.bootstrap-servers=" + this.bootstrapServers,
 				"outbox.relay.enabled=true", "outbox.relay.slot-name=" + slotName(),
 				"outbox.relay.offsets.topic=" + this.name + "-offsets", "outbox.relay.topic=" + this.name + ".${routedByValue}",
-				"outbox.relay.failover.check-interval=500ms", "outbox.relay.retry.initial-delay=200ms",
+				// Debezium names its JMX beans after the topic prefix; test contexts share a JVM.
+				"outbox.relay.debezium.topic.prefix=" + this.name, "outbox.relay.failover.check-interval=500ms", "outbox.relay.retry.initial-delay=200ms",
 				"outbox.relay.retry.max-delay=2s" };
 	}
 

@@ -1,0 +1,97 @@
+package io.github.outbox.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.KafkaRecordCollector;
+import io.github.outbox.testsupport.KafkaRecordCollector.Received;
+import io.github.outbox.testsupport.RelayTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two instances of one service on one database: one relays, the other stands by and takes
+ * over when the first stops.
+ */
+class RelayFailoverIntegrationTests {
+
+	private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+	@Test
+	void oneInstanceRelaysAndTheOtherTakesOverWhenItStops() throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("failover");
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext first = start(relay);
+				ConfigurableApplicationContext second = start(relay)) {
+			OutboxRelay firstRelay = first.getBean(OutboxRelay.class);
+			OutboxRelay secondRelay = second.getBean(OutboxRelay.class);
+			await().atMost(DELIVERY).until(() -> firstRelay.isRelaying() || secondRelay.isRelaying());
+			assertThat(firstRelay.isRelaying() && secondRelay.isRelaying()).as("both relaying").isFalse();
+
+			List<String> published = new ArrayList<>(publish(first, 50));
+			published.addAll(publish(second, 50));
+			awaitDelivered(records, published);
+			assertThat(firstRelay.isRelaying() && secondRelay.isRelaying()).as("both relaying").isFalse();
+
+			boolean firstLeads = firstRelay.isRelaying();
+			ConfigurableApplicationContext leader = firstLeads ? first : second;
+			ConfigurableApplicationContext standby = firstLeads ? second : first;
+			OutboxRelay standbyRelay = standby.getBean(OutboxRelay.class);
+			assertThat(standbyRelay.isRelaying()).isFalse();
+
+			Instant stopped = Instant.now();
+			leader.close();
+			await().atMost(DELIVERY).until(standbyRelay::isRelaying);
+			Duration takeover = Duration.between(stopped, Instant.now());
+			assertThat(takeover).as("take-over time").isLessThan(Duration.ofSeconds(15));
+
+			published.addAll(publish(standby, 100));
+			awaitDelivered(records, published);
+		}
+	}
+
+	private static List<String> publish(ConfigurableApplicationContext context, int count) {
+		OutboxPublisher outbox = context.getBean(OutboxPublisher.class);
+		TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
+		List<String> ids = IntStream.range(0, count).mapToObj((i) -> UUID.randomUUID().toString()).toList();
+		ids.forEach((id) -> transaction
+			.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of("shift", id, "Handed", Map.of()))));
+		return ids;
+	}
+
+	private static void awaitDelivered(KafkaRecordCollector records, List<String> keys) {
+		await().atMost(DELIVERY)
+			.until(() -> records.records().stream().map(Received::key).toList().containsAll(keys));
+	}
+
+	private static ConfigurableApplicationContext start(RelayTestSupport relay) {
+		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
+			.properties(relay.properties())
+			.run();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration(excludeName = {
+			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	static class TestApplication {
+
+	}
+
+}

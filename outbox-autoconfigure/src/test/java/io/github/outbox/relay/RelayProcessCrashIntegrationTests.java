@@ -1,0 +1,161 @@
+package io.github.outbox.relay;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.KafkaRecordCollector;
+import io.github.outbox.testsupport.KafkaRecordCollector.Received;
+import io.github.outbox.testsupport.RelayTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The relay's process killed outright (SIGKILL, no shutdown hook) while the service keeps
+ * committing events, then started again: every committed event arrives, and the duplicates a
+ * crash causes are counted and bounded by what was acknowledged after the last position flush.
+ */
+class RelayProcessCrashIntegrationTests {
+
+	private static final Duration DELIVERY = Duration.ofSeconds(120);
+
+	@Test
+	void everyCommittedEventArrivesAfterTheRelayProcessIsKilledAndRestarted() throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("crash");
+		List<String> committed = Collections.synchronizedList(new ArrayList<>());
+		AtomicBoolean writing = new AtomicBoolean(true);
+		Process first = startRelayProcess(relay);
+		Process second = null;
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext writer = startWriter(relay)) {
+			// The writer does not relay, so it does not create the slot: the relay process does at
+			// start-up, and only events committed after that can be relayed.
+			JdbcTemplate jdbc = writer.getBean(JdbcTemplate.class);
+			await().atMost(DELIVERY).until(() -> jdbc.queryForObject(
+					"SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?", Integer.class, relay.slotName()) == 1);
+			Thread writerThread = new Thread(() -> write(writer, committed, writing), "writer");
+			writerThread.start();
+			await().atMost(DELIVERY).until(() -> records.count() >= 500);
+
+			first.destroyForcibly().waitFor();
+			int committedAtKill = committed.size();
+			await().atMost(DELIVERY).until(() -> committed.size() >= committedAtKill + 500);
+
+			second = startRelayProcess(relay);
+			int committedAtRestart = committed.size();
+			await().atMost(DELIVERY)
+				.until(() -> records.count() >= committedAtRestart && committed.size() >= committedAtRestart + 200);
+			writing.set(false);
+			writerThread.join();
+
+			Set<String> expected = Set.copyOf(committed);
+			await().atMost(DELIVERY).untilAsserted(
+					() -> assertThat(notReceived(expected, records)).as("committed events not received").isEmpty());
+			List<String> log = records.records()
+				.stream()
+				.sorted(Comparator.comparingLong(Received::offset))
+				.map(Received::key)
+				.toList();
+			int duplicates = log.size() - (int) log.stream().distinct().count();
+			System.out.printf("Relay process crash: %d events committed, %d records received, %d duplicates%n",
+					expected.size(), log.size(), duplicates);
+			assertThat(duplicates).isEqualTo(replayedTail(log));
+		}
+		finally {
+			writing.set(false);
+			first.destroyForcibly();
+			if (second != null) {
+				second.destroy();
+				second.waitFor();
+			}
+		}
+	}
+
+	/**
+	 * Returns the length of the one stretch of the log that the restarted relay sent again:
+	 * the events the killed one delivered after its last committed position, replayed in the
+	 * same order right after its last record. Zero if nothing was replayed.
+	 */
+	private static int replayedTail(List<String> log) {
+		Map<String, Integer> firstPosition = new HashMap<>();
+		for (int i = 0; i < log.size(); i++) {
+			Integer earlier = firstPosition.putIfAbsent(log.get(i), i);
+			if (earlier != null) {
+				int length = i - earlier;
+				assertThat(log.subList(i, i + length)).as("replay of the killed relay's last %d records", length)
+					.isEqualTo(log.subList(earlier, i));
+				return length;
+			}
+		}
+		return 0;
+	}
+
+	private static Set<String> notReceived(Set<String> expected, KafkaRecordCollector records) {
+		Set<String> missing = new HashSet<>(expected);
+		records.records().forEach((record) -> missing.remove(record.key()));
+		return missing;
+	}
+
+	private static void write(ConfigurableApplicationContext writer, List<String> committed, AtomicBoolean writing) {
+		while (writing.get()) {
+			publish(writer, committed);
+		}
+	}
+
+	private static void publish(ConfigurableApplicationContext writer, List<String> committed) {
+		String id = UUID.randomUUID().toString();
+		writer.getBean(TransactionTemplate.class)
+			.executeWithoutResult((status) -> writer.getBean(OutboxPublisher.class)
+				.publish(OutboxMessage.of("meter", id, "Read", Map.of())));
+		committed.add(id);
+	}
+
+	private static Process startRelayProcess(RelayTestSupport relay) throws Exception {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-cp", System.getProperty("java.class.path"), RelayProcess.class.getName()));
+		Stream.of(relay.properties()).map((property) -> "--" + property).forEach(command::add);
+		command.add("--logging.level.root=WARN");
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(new File("target/relay-process-" + UUID.randomUUID() + ".log"))
+			.start();
+	}
+
+	private static ConfigurableApplicationContext startWriter(RelayTestSupport relay) {
+		return new SpringApplicationBuilder(Writer.class).web(WebApplicationType.NONE)
+			.properties(relay.properties())
+			.properties("outbox.relay.enabled=false")
+			.run();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration(excludeName = {
+			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	static class Writer {
+
+	}
+
+}
