@@ -1,5 +1,11 @@
 package io.github.outbox;
 
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+
+import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,6 +51,41 @@ class StartupFailureReportTests {
 		startFailing(database, "spring.flyway.locations=classpath:db/migration,classpath:db/later");
 		assertThat(output).contains("APPLICATION FAILED TO START", "cannot be added to the application's Flyway history",
 				"Set outbox.flyway.history-table=outbox_schema_history");
+	}
+
+	@Test
+	void relayWithoutLogicalReplicationIsReportedWithHowToTurnItOn(CapturedOutput output) {
+		try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Map.of("wal_level", "replica"))) {
+			EmbeddedPostgresServer.Database database = server.createDatabase("report_wal");
+			startFailing(relayProperties(database), "outbox.relay.enabled=true");
+		}
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The relay needs logical replication, but the database server runs with wal_level=replica.",
+				"Set wal_level = logical in postgresql.conf");
+	}
+
+	@Test
+	void relayUserWithoutReplicationPrivilegeIsReported(CapturedOutput output) throws Exception {
+		EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+		EmbeddedPostgresServer.Database database = server.createDatabase("report_privilege");
+		try (Connection connection = database.dataSource().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE ROLE plain_app LOGIN");
+			statement.execute("ALTER DATABASE " + database.name() + " OWNER TO plain_app");
+			statement.execute("ALTER SCHEMA public OWNER TO plain_app");
+		}
+		String[] properties = relayProperties(database);
+		properties[1] = "spring.datasource.username=plain_app";
+		startFailing(properties, "outbox.relay.enabled=true");
+		assertThat(output).contains("APPLICATION FAILED TO START", "The user 'plain_app' may not create the replication slot",
+				"ALTER ROLE plain_app REPLICATION", "outbox.relay.debezium.database.user");
+	}
+
+	private static String[] relayProperties(EmbeddedPostgresServer.Database database) {
+		return new String[] { "spring.datasource.url=" + database.jdbcUrl(),
+				"spring.datasource.username=" + database.username(),
+				"spring.kafka.bootstrap-servers=" + EmbeddedKafkaServer.shared().bootstrapServers(),
+				"outbox.relay.slot-name=" + database.name() + "_slot" };
 	}
 
 	private static void startFailing(String[] database, String... properties) {

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -73,11 +74,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	 * @return the started server
 	 */
 	public static EmbeddedPostgresServer start() {
+		return start(Map.of());
+	}
+
+	/**
+	 * Starts a new server with some settings of its own, for example
+	 * {@code wal_level=replica} to see what happens without logical replication. The caller
+	 * closes it.
+	 * @param settings server settings applied over the defaults
+	 * @return the started server
+	 */
+	public static EmbeddedPostgresServer start(Map<String, String> settings) {
 		try {
 			Path baseDirectory = Files.createTempDirectory("outbox-postgres-");
 			Path dataDirectory = baseDirectory.resolve("data");
 			java.io.File log = baseDirectory.resolve("postgres.log").toFile();
-			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 				.setDataDirectory(dataDirectory)
 				.setCleanDataDirectory(true)
 				.setServerConfig("wal_level", "logical")
@@ -89,8 +101,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setServerConfig("synchronous_commit", "on")
 				.setOutputRedirector(Redirect.appendTo(log))
 				.setErrorRedirector(Redirect.appendTo(log))
-				.setPGStartupWait(Duration.ofSeconds(30))
-				.start();
+				.setPGStartupWait(Duration.ofSeconds(30));
+			settings.forEach(builder::setServerConfig);
+			EmbeddedPostgres postgres = builder.start();
 			Process watchdog = ServerWatchdog.watch(postmasterPid(dataDirectory), baseDirectory);
 			logger.debug("Started PostgreSQL on port {} in {}", postgres.getPort(), dataDirectory);
 			return new EmbeddedPostgresServer(postgres, baseDirectory, watchdog);
