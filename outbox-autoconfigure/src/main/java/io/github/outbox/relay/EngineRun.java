@@ -25,7 +25,9 @@ final class EngineRun implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(EngineRun.class);
 
-	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+	// How long a stop waits for Kafka to acknowledge the batch in progress, and then for the
+	// engine to stop: bounded, so that shutting down never hangs on an unreachable Kafka.
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
@@ -122,16 +124,18 @@ final class EngineRun implements AutoCloseable {
 				logger.warn("Kafka did not acknowledge the batch in progress within {}s; it is sent again at the next "
 						+ "start", CLOSE_TIMEOUT.toSeconds());
 			}
-			this.engine.close();
+			// Stopping the engine stops its offset store, whose producer closes without a time
+			// limit: with Kafka unreachable that never ends. Stop it aside, and wait a bounded time.
+			Thread stopper = new Thread(this::stopEngine, "outbox-relay-engine-stop");
+			stopper.setDaemon(true);
+			stopper.start();
 			if (!this.done.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("The Debezium engine did not stop within {}s", CLOSE_TIMEOUT.toSeconds());
+				logger.warn("The Debezium engine did not stop within {}s (Kafka unreachable?); leaving it to stop on "
+						+ "its own", CLOSE_TIMEOUT.toSeconds());
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		catch (Exception ex) {
-			logger.warn("Stopping the Debezium engine failed", ex);
 		}
 		finally {
 			// Waiting for acknowledgements ends here if Kafka is still away; the position of
@@ -140,6 +144,15 @@ final class EngineRun implements AutoCloseable {
 			if (this.admin != null) {
 				this.admin.close(Duration.ZERO);
 			}
+		}
+	}
+
+	private void stopEngine() {
+		try {
+			this.engine.close();
+		}
+		catch (Exception ex) {
+			logger.warn("Stopping the Debezium engine failed", ex);
 		}
 	}
 

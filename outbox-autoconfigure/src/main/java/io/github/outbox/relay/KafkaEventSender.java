@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -37,10 +38,13 @@ import org.springframework.util.backoff.BackOffExecution;
  * acknowledged all of them, so that the relay's position never passes an event Kafka does not
  * have: delivery is at least once.
  * <p>
- * The producer retries on its own (its delivery timeout is unbounded, as Kafka Connect sets it
- * for source tasks), which keeps each partition in order. While Kafka is unreachable the batch
- * waits; that is logged once when it starts and once when it ends. A record Kafka refuses for
- * good (too large, not authorized) stops the engine rather than being skipped.
+ * Once sent, a record is retried by the producer itself (its delivery timeout is unbounded, as
+ * Kafka Connect sets it for source tasks), which keeps each partition in order. A record that
+ * cannot be sent at all (no metadata while Kafka is unreachable) stops the batch there: the
+ * records before it are awaited and marked, and sending resumes from it once Kafka is back, so
+ * that no later event of its partition overtakes it. The wait is logged once when it starts and
+ * once when it ends. A record Kafka refuses for good (too large, not authorized) stops the
+ * engine rather than being skipped.
  */
 final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
@@ -127,37 +131,69 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 	private void send(List<RecordChangeEvent<SourceRecord>> events,
 			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
 		this.batchStarted = Instant.now();
-		List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(events.size());
+		List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(events.size());
 		for (RecordChangeEvent<SourceRecord> event : events) {
-			ProducerRecord<byte[], byte[]> record = KafkaRecords.from(event.record());
-			ensureTopic(record.topic());
-			acknowledgements.add(send(record));
+			records.add(KafkaRecords.from(event.record()));
 		}
-		for (Future<RecordMetadata> acknowledgement : acknowledgements) {
-			awaitAcknowledgement(acknowledgement);
+		BackOffExecution retries = this.backOff.start();
+		int next = 0;
+		while (next < records.size()) {
+			// Send in order until a record cannot be sent (no metadata, Kafka unreachable):
+			// sending the ones after it could put a later event of its partition before it.
+			List<Future<RecordMetadata>> sent = new ArrayList<>();
+			Throwable notSent = null;
+			for (int i = next; i < records.size() && notSent == null; i++) {
+				ProducerRecord<byte[], byte[]> record = records.get(i);
+				ensureTopic(record.topic());
+				Future<RecordMetadata> acknowledgement = sendOnce(record);
+				notSent = failedBeforeSending(acknowledgement);
+				if (notSent == null) {
+					sent.add(acknowledgement);
+				}
+			}
+			for (Future<RecordMetadata> acknowledgement : sent) {
+				awaitAcknowledgement(acknowledgement);
+			}
+			for (int i = next; i < next + sent.size(); i++) {
+				committer.markProcessed(events.get(i));
+			}
+			next += sent.size();
+			if (notSent != null) {
+				unavailable(notSent);
+				pause(retries);
+			}
 		}
 		available();
-		for (RecordChangeEvent<SourceRecord> event : events) {
-			committer.markProcessed(event);
-		}
 		committer.markBatchFinished();
 	}
 
-	private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) throws InterruptedException {
-		BackOffExecution retries = this.backOff.start();
-		while (true) {
-			try {
-				return this.producer.send(record);
+	private Future<RecordMetadata> sendOnce(ProducerRecord<byte[], byte[]> record) {
+		try {
+			return this.producer.send(record);
+		}
+		catch (KafkaException ex) {
+			if (ex instanceof RetriableException) {
+				return CompletableFuture.failedFuture(ex);
 			}
-			catch (KafkaException ex) {
-				// Thrown before sending: no metadata for the topic or a full buffer, once
-				// max.block.ms has passed. Nothing was sent, so trying again keeps the order.
-				if (!(ex instanceof RetriableException)) {
-					throw refused(record.topic(), ex);
-				}
-				unavailable(ex);
-				pause(retries);
-			}
+			throw refused(record.topic(), ex);
+		}
+	}
+
+	/**
+	 * Returns why a record was not sent at all, if it was not: the producer gives up waiting
+	 * for metadata or buffer space after max.block.ms and returns a failed future.
+	 */
+	private static @Nullable Throwable failedBeforeSending(Future<RecordMetadata> acknowledgement)
+			throws InterruptedException {
+		if (!acknowledgement.isDone()) {
+			return null;
+		}
+		try {
+			acknowledgement.get();
+			return null;
+		}
+		catch (ExecutionException ex) {
+			return (ex.getCause() instanceof RetriableException) ? ex.getCause() : null;
 		}
 	}
 
@@ -171,6 +207,7 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 				unavailable(new KafkaException("no acknowledgement within " + this.patience.toSeconds() + "s"));
 			}
 			catch (ExecutionException ex) {
+				// The producer retries sent records without end; what fails now never will pass.
 				throw refused(null, ex.getCause());
 			}
 		}

@@ -12,12 +12,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns a record routed by the Outbox Event Router into the Kafka record consumers see, the
  * way Kafka Connect's {@code StringConverter} would: the key is the aggregate id, the value is
- * the JSON payload itself, each header a string. Headers the Debezium engine adds for its own
- * bookkeeping ({@code __debezium.context.*}) and headers without a value are left out.
+ * the JSON payload itself, each header a string. Headers without a value are left out.
+ * (Debezium's own {@code __debezium.context.*} headers are turned off in the connector
+ * configuration, {@code extended.headers.enabled=false}, for every deployment alike.)
  */
 final class KafkaRecords {
-
-	private static final String DEBEZIUM_CONTEXT_HEADERS = "__debezium.";
 
 	private KafkaRecords() {
 	}
@@ -25,7 +24,7 @@ final class KafkaRecords {
 	static ProducerRecord<byte[], byte[]> from(SourceRecord record) {
 		RecordHeaders headers = new RecordHeaders();
 		for (Header header : record.headers()) {
-			if (header.value() != null && !header.key().startsWith(DEBEZIUM_CONTEXT_HEADERS)) {
+			if (header.value() != null) {
 				headers.add(header.key(), bytes(Values.convertToString(header.schema(), header.value())));
 			}
 		}

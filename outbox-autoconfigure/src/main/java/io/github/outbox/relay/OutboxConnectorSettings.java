@@ -104,8 +104,4 @@ final class OutboxConnectorSettings {
 		return false;
 	}
 
-	static String describe(OutboxTable table, OutboxRelayProperties relay) {
-		return table + " via slot " + relay.getSlotName() + " and publication " + table.publication();
-	}
-
 }

@@ -36,6 +36,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +50,8 @@ import static org.awaitility.Awaitility.await;
  * The embedded relay against a real PostgreSQL, Kafka and Debezium: what a consumer receives,
  * in which order, and what survives stopping the relay.
  */
+// Closed after the class, while Kafka and PostgreSQL still run, rather than at JVM exit.
+@DirtiesContext
 @SpringBootTest(classes = EmbeddedRelayIntegrationTests.TestApplication.class)
 class EmbeddedRelayIntegrationTests {
 

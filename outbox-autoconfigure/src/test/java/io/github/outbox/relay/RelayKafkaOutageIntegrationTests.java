@@ -1,6 +1,7 @@
 package io.github.outbox.relay;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,6 +36,8 @@ import static org.awaitility.Awaitility.await;
  * The relay while Kafka is unreachable: events keep being committed, nothing is lost, and
  * the outage is logged once when it starts and once when it ends.
  */
+// Closed after the class, while Kafka and PostgreSQL still run, rather than at JVM exit.
+@DirtiesContext
 @SpringBootTest(classes = RelayKafkaOutageIntegrationTests.TestApplication.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RelayKafkaOutageIntegrationTests {
@@ -59,25 +64,60 @@ class RelayKafkaOutageIntegrationTests {
 	@Autowired
 	private TransactionTemplate transaction;
 
+	@Autowired
+	private OutboxRelay outboxRelay;
+
+	private CapturedOutput output;
+
+	@BeforeEach
+	void captureOutput(CapturedOutput output) {
+		this.output = output;
+	}
+
 	@Test
-	void eventsCommittedWhileKafkaIsUnreachableArriveOnceItIsBack(CapturedOutput output) throws Exception {
+	void eventsCommittedWhileKafkaIsUnreachableArriveOnceItIsBack() throws Exception {
 		try (KafkaRecordCollector records = relay.collector()) {
 			List<String> published = new ArrayList<>(publish(20));
 			awaitDelivered(records, published);
 
 			kafka.disconnect();
 			published.addAll(publish(200));
-			await().atMost(DELIVERY).until(() -> output.getOut().contains("Kafka is unavailable"));
+			await().atMost(DELIVERY).until(() -> this.output.getOut().contains("Kafka is unavailable"));
 
 			kafka.reconnect();
 			awaitDelivered(records, published);
-			await().atMost(DELIVERY).until(() -> output.getOut().contains("Kafka is available again"));
+			await().atMost(DELIVERY).until(() -> this.output.getOut().contains("Kafka is available again"));
 
 			List<String> received = records.records().stream().map(Received::key).toList();
 			long duplicates = received.size() - received.stream().distinct().count();
 			// The idempotent producer resends what Kafka did not acknowledge without duplicating it.
 			assertThat(duplicates).isZero();
-			assertThat(output.getOut().split("Kafka is unavailable", -1)).as("outage logged once").hasSize(2);
+			assertThat(this.output.getOut().split("Kafka is unavailable", -1)).as("outage logged once").hasSize(2);
+		}
+	}
+
+	@Test
+	void stoppingWhileKafkaIsUnreachableDoesNotHangAndLosesNothing() throws Exception {
+		try (KafkaRecordCollector records = relay.collector()) {
+			await().atMost(DELIVERY).until(this.outboxRelay::isRelaying);
+			kafka.disconnect();
+			List<String> published = publish(10);
+			await().atMost(DELIVERY).until(() -> this.output.getOut().contains("Kafka is unavailable"));
+
+			Instant stopping = Instant.now();
+			this.outboxRelay.stop();
+			assertThat(Duration.between(stopping, Instant.now())).as("stop while Kafka is unreachable")
+				.isLessThan(Duration.ofSeconds(30));
+
+			kafka.reconnect();
+			this.outboxRelay.start();
+			awaitDelivered(records, published);
+		}
+		finally {
+			kafka.reconnect();
+			if (!this.outboxRelay.isRunning()) {
+				this.outboxRelay.start();
+			}
 		}
 	}
 

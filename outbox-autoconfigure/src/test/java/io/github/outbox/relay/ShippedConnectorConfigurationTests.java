@@ -30,6 +30,7 @@ class ShippedConnectorConfigurationTests {
 			.containsEntry("publication.autocreate.mode", "disabled")
 			.containsEntry("table.include.list", "public.outbox_event")
 			.containsEntry("snapshot.mode", "no_data")
+			.containsEntry("extended.headers.enabled", "false")
 			.containsEntry("transforms", "outbox,headers")
 			.containsEntry("transforms.outbox.route.topic.replacement", "outbox.event.${routedByValue}")
 			.containsEntry("transforms.outbox.table.fields.additional.placement",
