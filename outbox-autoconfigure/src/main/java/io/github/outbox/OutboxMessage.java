@@ -2,6 +2,7 @@ package io.github.outbox;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,9 @@ import org.jspecify.annotations.Nullable;
 public record OutboxMessage(String aggregateType, String aggregateId, String type, Object payload,
 		Map<String, String> headers) {
 
+	// Set by the relay on every record (see docs/kafka-records.md), or used by it on the way.
+	private static final Set<String> RESERVED_HEADERS = Set.of("eventId", "eventType", "id", "outbox-headers");
+
 	/**
 	 * Creates a new message, checking that every part is present.
 	 * @throws OutboxEventException if a part is null or blank
@@ -44,6 +48,10 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
 			if (name == null || name.isBlank() || value == null) {
 				throw new OutboxEventException(eventClass, "header '" + name + "' has no name or a null value",
 						"Give every header a name and a non-null value.");
+			}
+			if (RESERVED_HEADERS.contains(name)) {
+				throw new OutboxEventException(eventClass, "header '" + name + "' is reserved",
+						"The relay sets " + RESERVED_HEADERS + " itself; give the header another name.");
 			}
 		});
 		headers = Map.copyOf(headers);

@@ -44,6 +44,15 @@ class OutboxMessageTests {
 	}
 
 	@Test
+	void headersTheRelaySetsAreReserved() {
+		for (String reserved : new String[] { "eventId", "eventType", "id", "outbox-headers" }) {
+			assertThatExceptionOfType(OutboxEventException.class)
+				.isThrownBy(() -> OutboxMessage.of("order", "1", "OrderPlaced", "payload").withHeader(reserved, "x"))
+				.withMessageContaining("header '" + reserved + "' is reserved");
+		}
+	}
+
+	@Test
 	void headersNeedNamesAndValues() {
 		Map<String, String> headers = new HashMap<>();
 		headers.put("tenant", null);

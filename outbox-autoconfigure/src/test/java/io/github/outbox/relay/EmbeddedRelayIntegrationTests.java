@@ -112,7 +112,7 @@ class EmbeddedRelayIntegrationTests {
 		assertThat(record.topic()).isEqualTo(relay.topic("order"));
 		assertThat(record.key()).isEqualTo(orderId.toString());
 		assertThat(record.value()).isEqualTo("{\"total\": 12.50, \"orderId\": \"" + orderId + "\"}");
-		assertThat(record.headers()).containsExactly(Map.entry("id", row.id().toString()),
+		assertThat(record.headers()).containsExactly(Map.entry("eventId", row.id().toString()),
 				Map.entry("eventType", "OrderPlaced"), Map.entry("tenant", "acme"));
 		assertThat(record.timestamp()).isEqualTo(row.createdAt().toInstant(ZoneOffset.UTC).toEpochMilli());
 	}
@@ -123,7 +123,7 @@ class EmbeddedRelayIntegrationTests {
 		this.transaction.executeWithoutResult((status) -> this.outbox.publish(new OrderPlaced(orderId, BigDecimal.TEN)));
 		Received record = awaitRecords(orderId.toString(), 1).get(0);
 		assertThat(record.topic()).isEqualTo(relay.topic("order"));
-		assertThat(record.headers()).containsOnlyKeys("id", "eventType");
+		assertThat(record.headers()).containsOnlyKeys("eventId", "eventType");
 		assertThat(record.header("eventType")).isEqualTo("OrderPlaced");
 	}
 

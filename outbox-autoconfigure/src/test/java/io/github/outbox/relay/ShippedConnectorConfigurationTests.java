@@ -31,10 +31,11 @@ class ShippedConnectorConfigurationTests {
 			.containsEntry("table.include.list", "public.outbox_event")
 			.containsEntry("snapshot.mode", "no_data")
 			.containsEntry("extended.headers.enabled", "false")
-			.containsEntry("transforms", "outbox,headers")
+			.containsEntry("transforms", "outbox,dropRouterId,headers")
+			.containsEntry("transforms.dropRouterId.headers", "id")
 			.containsEntry("transforms.outbox.route.topic.replacement", "outbox.event.${routedByValue}")
 			.containsEntry("transforms.outbox.table.fields.additional.placement",
-					"type:header:eventType,headers:header:outbox-headers")
+					"id:header:eventId,type:header:eventType,headers:header:outbox-headers")
 			.containsEntry("value.converter", "org.apache.kafka.connect.storage.StringConverter");
 	}
 
@@ -71,7 +72,8 @@ class ShippedConnectorConfigurationTests {
 				new OutboxTable("sales", "outbox", "sales_publication"), relay, Map.of("bootstrap.servers", "k:9092"));
 
 		Map<String, String> shipped = OutboxConnectorSettings.shipped();
-		for (String routing : new String[] { "transforms", "transforms.outbox.type",
+		for (String routing : new String[] { "transforms", "transforms.outbox.type", "transforms.dropRouterId.type",
+				"transforms.dropRouterId.headers",
 				"transforms.outbox.table.fields.additional.placement", "transforms.outbox.table.field.event.timestamp",
 				"transforms.headers.type", "transforms.headers.header", "plugin.name", "topic.prefix",
 				"publication.autocreate.mode" }) {

@@ -111,7 +111,7 @@ class KafkaConnectRelayIntegrationTests {
 			assertThat(tagged.topic()).isEqualTo("outbox.event.order");
 			assertThat(tagged.key()).isEqualTo(orderId.toString());
 			assertThat(tagged.value()).isEqualTo("{\"tag\": \"vip\"}");
-			assertThat(tagged.headers()).containsOnlyKeys("id", "eventType", "tenant", "note")
+			assertThat(tagged.headers()).containsOnlyKeys("eventId", "eventType", "tenant", "note")
 				.containsEntry("tenant", "acme")
 				.containsEntry("note", "line1\n\"quoted\"");
 		}
@@ -148,7 +148,7 @@ class KafkaConnectRelayIntegrationTests {
 			for (Header header : record.headers()) {
 				headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
 			}
-			byId.put(headers.get("id"), new Delivered(record.topic(), string(record.key()), string(record.value()), headers,
+			byId.put(headers.get("eventId"), new Delivered(record.topic(), string(record.key()), string(record.value()), headers,
 					record.timestamp()));
 		}
 		return byId;
