@@ -19,7 +19,7 @@ final class OutboxMigrations {
 
 	static Map<String, String> placeholders(OutboxTable table) {
 		return Map.of("outbox_schema", table.schema(), "outbox_table", table.name(), "outbox_publication",
-				table.publication());
+				table.publication(), "outbox_inbox", table.inbox());
 	}
 
 }

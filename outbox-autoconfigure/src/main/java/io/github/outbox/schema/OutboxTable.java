@@ -1,16 +1,18 @@
 package io.github.outbox.schema;
 
 /**
- * The outbox table and the publication Debezium streams it from, with names already checked
- * to be valid PostgreSQL identifiers.
+ * The outbox's database objects: the outbox table, the publication Debezium streams it from
+ * and the inbox table of the consumer side, all in one schema, with names already checked to be
+ * valid PostgreSQL identifiers.
  *
- * @param schema the schema of the table
- * @param name the name of the table
- * @param publication the name of the publication that covers the table
+ * @param schema the schema of the tables
+ * @param name the name of the outbox table
+ * @param publication the name of the publication that covers the outbox table
+ * @param inbox the name of the inbox table
  * @author Outbox contributors
  * @since 0.1.0
  */
-public record OutboxTable(String schema, String name, String publication) {
+public record OutboxTable(String schema, String name, String publication, String inbox) {
 
 	/**
 	 * Creates a new instance.
@@ -18,7 +20,7 @@ public record OutboxTable(String schema, String name, String publication) {
 	 * identifier
 	 */
 	public OutboxTable {
-		for (String identifier : new String[] { schema, name, publication }) {
+		for (String identifier : new String[] { schema, name, publication, inbox }) {
 			String problem = SqlIdentifiers.problem(identifier);
 			if (problem != null) {
 				throw new IllegalArgumentException("'" + identifier + "' " + problem);
@@ -32,6 +34,14 @@ public record OutboxTable(String schema, String name, String publication) {
 	 */
 	public String qualifiedName() {
 		return '"' + this.schema + "\".\"" + this.name + '"';
+	}
+
+	/**
+	 * Returns the schema-qualified, quoted name of the inbox table, for use in SQL.
+	 * @return the qualified name, such as {@code "public"."outbox_inbox"}
+	 */
+	public String qualifiedInboxName() {
+		return '"' + this.schema + "\".\"" + this.inbox + '"';
 	}
 
 	@Override

@@ -32,6 +32,11 @@ public class OutboxTableProperties implements Validator {
 	 */
 	private String publication = "outbox_publication";
 
+	/**
+	 * Name of the inbox table, where consumers record the events they processed.
+	 */
+	private String inbox = "outbox_inbox";
+
 	public String getSchema() {
 		return this.schema;
 	}
@@ -56,12 +61,20 @@ public class OutboxTableProperties implements Validator {
 		this.publication = publication;
 	}
 
+	public String getInbox() {
+		return this.inbox;
+	}
+
+	public void setInbox(String inbox) {
+		this.inbox = inbox;
+	}
+
 	/**
 	 * Returns the configured table.
 	 * @return the table
 	 */
 	public OutboxTable toTable() {
-		return new OutboxTable(this.schema, this.name, this.publication);
+		return new OutboxTable(this.schema, this.name, this.publication, this.inbox);
 	}
 
 	@Override
@@ -75,6 +88,7 @@ public class OutboxTableProperties implements Validator {
 		reject(errors, "schema", properties.getSchema());
 		reject(errors, "name", properties.getName());
 		reject(errors, "publication", properties.getPublication());
+		reject(errors, "inbox", properties.getInbox());
 	}
 
 	static void reject(Errors errors, String field, @Nullable String identifier) {

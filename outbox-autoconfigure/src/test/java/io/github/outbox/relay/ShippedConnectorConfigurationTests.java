@@ -69,7 +69,7 @@ class ShippedConnectorConfigurationTests {
 		RelayDatabase database = new RelayDatabase("jdbc:postgresql://db:6543/orders", "db", 6543, "orders", "relay",
 				"secret", "require");
 		Properties engine = OutboxConnectorSettings.forEmbeddedEngine(database,
-				new OutboxTable("sales", "outbox", "sales_publication"), relay, Map.of("bootstrap.servers", "k:9092"));
+				new OutboxTable("sales", "outbox", "sales_publication", "outbox_inbox"), relay, Map.of("bootstrap.servers", "k:9092"));
 
 		Map<String, String> shipped = OutboxConnectorSettings.shipped();
 		for (String routing : new String[] { "transforms", "transforms.outbox.type", "transforms.dropRouterId.type",

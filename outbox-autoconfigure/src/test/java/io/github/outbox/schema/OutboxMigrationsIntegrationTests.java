@@ -63,8 +63,23 @@ class OutboxMigrationsIntegrationTests {
 	void migrationsRunWithTheApplicationsFlywayAndShareItsHistory() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_shared")).run((context) -> {
 			assertThat(history(context, "public.flyway_schema_history")).containsExactly(
-					"1 create orders", "1.0.0.1 outbox create table", "1.0.0.2 outbox create publication");
+					"1 create orders", "1.0.0.1 outbox create table", "1.0.0.2 outbox create publication",
+					"1.0.0.3 outbox create inbox");
 			assertThat(tableExists(context, "public", "outbox_schema_history")).isFalse();
+		});
+	}
+
+	@Test
+	void migrationsCreateTheInboxKeyedByConsumerAndEventId() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_inbox")).run((context) -> {
+			assertThat(columns(context, "public", "outbox_inbox")).containsExactly(
+					"consumer character varying(255) not null", "event_id character varying(255) not null",
+					"received_at timestamp with time zone not null");
+			assertThat(jdbc(context).queryForObject("""
+					SELECT pg_get_constraintdef(oid) FROM pg_constraint
+					WHERE conrelid = 'public.outbox_inbox'::regclass AND contype = 'p'""", String.class))
+				.isEqualTo("PRIMARY KEY (consumer, event_id)");
+			assertThat(publishedTables(context, "outbox_publication")).containsExactly("public.outbox_event");
 		});
 	}
 
@@ -72,10 +87,12 @@ class OutboxMigrationsIntegrationTests {
 	void migrationsUseTheConfiguredSchemaTableAndPublicationNames() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_names"))
 			.withPropertyValues("outbox.table.schema=messaging", "outbox.table.name=domain_events",
-					"outbox.table.publication=messaging_events")
+					"outbox.table.publication=messaging_events", "outbox.table.inbox=processed_events")
 			.run((context) -> {
 				assertThat(tableExists(context, "messaging", "domain_events")).isTrue();
+				assertThat(tableExists(context, "messaging", "processed_events")).isTrue();
 				assertThat(tableExists(context, "public", "outbox_event")).isFalse();
+				assertThat(tableExists(context, "messaging", "processed_events")).isTrue();
 				assertThat(publishedTables(context, "messaging_events")).containsExactly("messaging.domain_events");
 				publishOne(context);
 				assertThat(jdbc(context).queryForObject("SELECT count(*) FROM messaging.domain_events", Integer.class))
@@ -92,7 +109,7 @@ class OutboxMigrationsIntegrationTests {
 				assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
 				assertThat(history(context, "public.outbox_schema_history")).containsExactly(
 						"0 << Flyway Baseline >>", "1.0.0.1 outbox create table",
-						"1.0.0.2 outbox create publication");
+						"1.0.0.2 outbox create publication", "1.0.0.3 outbox create inbox");
 				publishOne(context);
 			});
 	}
@@ -137,7 +154,7 @@ class OutboxMigrationsIntegrationTests {
 			.withPropertyValues("outbox.enabled=false")
 			.run((context) -> applyShippedMigrationsByHand(jdbc(context),
 					Map.of("outbox_schema", "public", "outbox_table", "outbox_event", "outbox_publication",
-							"outbox_publication")));
+							"outbox_publication", "outbox_inbox", "outbox_inbox")));
 		this.contextRunner.withPropertyValues(database).withPropertyValues("outbox.flyway.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
@@ -167,7 +184,7 @@ class OutboxMigrationsIntegrationTests {
 			Resource[] scripts = new PathMatchingResourcePatternResolver()
 				.getResources(OutboxMigrations.LOCATION + "/*.sql");
 			Arrays.sort(scripts, Comparator.comparing(Resource::getFilename));
-			assertThat(scripts).hasSize(2);
+			assertThat(scripts).hasSize(3);
 			for (Resource script : scripts) {
 				String sql = script.getContentAsString(StandardCharsets.UTF_8);
 				for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
