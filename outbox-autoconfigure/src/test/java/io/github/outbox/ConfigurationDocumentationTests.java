@@ -2,8 +2,11 @@ package io.github.outbox;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Holds docs/configuration.md to the configuration metadata generated from the code: the same
- * properties, with the same defaults and descriptions.
+ * Holds docs/configuration.md to the configuration metadata of every outbox module on the class
+ * path (the starter's and the dev services'): the same properties, with the same defaults and
+ * descriptions.
  */
 class ConfigurationDocumentationTests {
 
@@ -40,17 +44,25 @@ class ConfigurationDocumentationTests {
 
 	private static Map<String, String> metadataRows() throws IOException {
 		Map<String, String> rows = new TreeMap<>();
-		try (InputStream metadata = ConfigurationDocumentationTests.class
-			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			JsonNode properties = new JsonMapper().readTree(metadata).get("properties");
-			for (JsonNode property : properties) {
-				String name = property.get("name").asString();
-				JsonNode defaultValue = property.get("defaultValue");
-				String rendered = (defaultValue == null || defaultValue.isNull()) ? "(none)" : defaultValue.asString();
-				rows.put(name, "| `" + name + "` | `" + rendered + "` | " + property.get("description").asString() + " |");
+		Enumeration<URL> resources = ConfigurationDocumentationTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json");
+		for (URL resource : Collections.list(resources)) {
+			try (InputStream metadata = resource.openStream()) {
+				for (JsonNode property : new JsonMapper().readTree(metadata).get("properties")) {
+					String name = property.get("name").asString();
+					if (name.startsWith("outbox.")) {
+						rows.put(name, row(name, property));
+					}
+				}
 			}
 		}
 		return rows;
+	}
+
+	private static String row(String name, JsonNode property) {
+		JsonNode defaultValue = property.get("defaultValue");
+		String rendered = (defaultValue == null || defaultValue.isNull()) ? "(none)" : defaultValue.asString();
+		return "| `" + name + "` | `" + rendered + "` | " + property.get("description").asString() + " |";
 	}
 
 	private static List<String> expectedRows() throws IOException {

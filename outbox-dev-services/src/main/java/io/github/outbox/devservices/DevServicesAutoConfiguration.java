@@ -1,0 +1,115 @@
+package io.github.outbox.devservices;
+
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Runs an application on dev services, when {@code outbox.dev-services.enabled=true} and it
+ * names no database or Kafka of its own: an embedded PostgreSQL (logical replication on) and an
+ * embedded Kafka broker, started with the application context and stopped with it, after
+ * everything that uses them. They are offered
+ * the way Spring Boot's Docker Compose and Testcontainers support offer services: as
+ * {@link JdbcConnectionDetails} and {@link KafkaConnectionDetails}.
+ * <p>
+ * Setting {@code spring.datasource.url} or {@code spring.kafka.bootstrap-servers} replaces the
+ * corresponding dev service. Off unless enabled, so that having this module on the class path
+ * (as tests do) starts nothing by itself.
+ *
+ * @author Outbox contributors
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = { DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class })
+@ConditionalOnBooleanProperty("outbox.dev-services.enabled")
+public final class DevServicesAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcConnectionDetails.class)
+	@Conditional(NoDataSourceUrl.class)
+	static class PostgresDevService {
+
+		@Bean(destroyMethod = "close")
+		EmbeddedPostgresServer devServicesPostgres() {
+			return EmbeddedPostgresServer.start();
+		}
+
+		@Bean
+		JdbcConnectionDetails devServicesJdbcConnectionDetails(EmbeddedPostgresServer devServicesPostgres) {
+			EmbeddedPostgresServer.Database database = devServicesPostgres.createDatabase("app");
+			return new JdbcConnectionDetails() {
+
+				@Override
+				public String getUsername() {
+					return database.username();
+				}
+
+				@Override
+				public String getPassword() {
+					return "";
+				}
+
+				@Override
+				public String getJdbcUrl() {
+					return database.jdbcUrl();
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(KafkaConnectionDetails.class)
+	@Conditional(NoKafkaBootstrapServers.class)
+	static class KafkaDevService {
+
+		@Bean(destroyMethod = "close")
+		EmbeddedKafkaServer devServicesKafka() {
+			return EmbeddedKafkaServer.start();
+		}
+
+		@Bean
+		KafkaConnectionDetails devServicesKafkaConnectionDetails(EmbeddedKafkaServer devServicesKafka) {
+			return () -> List.of(devServicesKafka.bootstrapServers());
+		}
+
+	}
+
+	static final class NoDataSourceUrl extends NoneNestedConditions {
+
+		NoDataSourceUrl() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("spring.datasource.url")
+		static final class DataSourceUrl {
+
+		}
+
+	}
+
+	static final class NoKafkaBootstrapServers extends NoneNestedConditions {
+
+		NoKafkaBootstrapServers() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("spring.kafka.bootstrap-servers")
+		static final class BootstrapServers {
+
+		}
+
+	}
+
+}
