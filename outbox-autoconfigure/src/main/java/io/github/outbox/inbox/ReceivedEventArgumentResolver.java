@@ -25,7 +25,8 @@ import org.springframework.messaging.handler.invocation.HandlerMethodArgumentRes
  * Resolves {@link ReceivedEvent} parameters of Kafka listener methods, and {@code List}s of
  * them in batch listeners: id and type from the {@code eventId} and {@code eventType}
  * headers, aggregate id from the key, payload deserialized from the JSON value with the
- * application's Jackson {@link JsonMapper} into the parameter's type argument.
+ * application's Jackson {@link JsonMapper} into the parameter's type argument, or, when that
+ * is a sealed type, into its subclass for the event type.
  */
 final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolver {
 
@@ -92,7 +93,8 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 				others.put(name, text);
 			}
 		});
-		return new ReceivedEvent<>(id, string(headers.get(EVENT_TYPE)), string(key), read(payloadType, payload, id, where),
+		String type = string(headers.get(EVENT_TYPE));
+		return new ReceivedEvent<>(id, type, string(key), read(concrete(payloadType, type, id, where), payload, id, where),
 				others, String.valueOf(topic), (partition instanceof Number number) ? number.intValue() : -1,
 				(offset instanceof Number number) ? number.longValue() : -1,
 				(timestamp instanceof Number number) ? number.longValue() : -1);
@@ -116,6 +118,21 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 					+ payloadType.toCanonical() + ": " + ex.getMessage(), ex);
 		}
 		throw new InvalidOutboxRecordException("Event " + id + " at " + where + " has no payload.", null);
+	}
+
+	private JavaType concrete(JavaType payloadType, @Nullable String eventType, String id, String where) {
+		Class<?> declared = payloadType.getRawClass();
+		if (!declared.isSealed()) {
+			return payloadType;
+		}
+		SealedEventTypes events = SealedEventTypes.of(declared);
+		Class<?> event = (eventType != null) ? events.forEventType(eventType) : null;
+		if (event == null) {
+			throw new InvalidOutboxRecordException("Event " + id + " at " + where + " has event type " + eventType
+					+ ", which is none of the event types of " + declared.getName() + " " + events.eventTypes()
+					+ ". Add a permitted subclass for it, or take the payload as a JsonNode.", null);
+		}
+		return this.jsonMapper.getTypeFactory().constructType(event);
 	}
 
 	private JavaType payloadType(ResolvableType receivedEventType) {
