@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -23,9 +24,10 @@ import org.springframework.context.annotation.Configuration;
  * the way Spring Boot's Docker Compose and Testcontainers support offer services: as
  * {@link JdbcConnectionDetails} and {@link KafkaConnectionDetails}.
  * <p>
- * Setting {@code spring.datasource.url} or {@code spring.kafka.bootstrap-servers} replaces the
- * corresponding dev service. Off unless enabled, so that having this module on the class path
- * (as tests do) starts nothing by itself.
+ * Setting {@code spring.datasource.url} or {@code spring.kafka.bootstrap-servers}, or providing
+ * connection details of another kind (a Testcontainers {@code @ServiceConnection}, Docker
+ * Compose), replaces the corresponding dev service. Off unless enabled, so that having this
+ * module on the class path (as tests do) starts nothing by itself.
  *
  * @author Outbox contributors
  * @since 0.1.0
@@ -36,6 +38,7 @@ public final class DevServicesAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JdbcConnectionDetails.class)
+	@ConditionalOnMissingBean(JdbcConnectionDetails.class)
 	@Conditional(NoDataSourceUrl.class)
 	static class PostgresDevService {
 
@@ -71,6 +74,7 @@ public final class DevServicesAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(KafkaConnectionDetails.class)
+	@ConditionalOnMissingBean(KafkaConnectionDetails.class)
 	@Conditional(NoKafkaBootstrapServers.class)
 	static class KafkaDevService {
 

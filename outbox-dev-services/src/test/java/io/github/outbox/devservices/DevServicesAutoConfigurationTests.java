@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -67,6 +68,34 @@ class DevServicesAutoConfigurationTests {
 				assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl())
 					.isEqualTo("jdbc:postgresql://db:5432/app");
 			});
+	}
+
+	@Test
+	void otherConnectionDetailsReplaceTheDevServices() {
+		this.contextRunner.withPropertyValues("outbox.dev-services.enabled=true")
+			.withBean(JdbcConnectionDetails.class, () -> new JdbcConnectionDetails() {
+
+				@Override
+				public String getUsername() {
+					return "app";
+				}
+
+				@Override
+				public String getPassword() {
+					return "secret";
+				}
+
+				@Override
+				public String getJdbcUrl() {
+					return "jdbc:postgresql://container:5432/app";
+				}
+
+			})
+			.withBean(KafkaConnectionDetails.class, () -> () -> List.of("container:9092"))
+			.run((context) -> assertThat(context).doesNotHaveBean(EmbeddedPostgresServer.class)
+				.doesNotHaveBean(EmbeddedKafkaServer.class)
+				.hasSingleBean(JdbcConnectionDetails.class)
+				.hasSingleBean(KafkaConnectionDetails.class));
 	}
 
 }
