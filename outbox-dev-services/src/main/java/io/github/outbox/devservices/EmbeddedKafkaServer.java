@@ -1,5 +1,7 @@
 package io.github.outbox.devservices;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -29,9 +31,12 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
 	private final @Nullable TcpProxy proxy;
 
-	private EmbeddedKafkaServer(KafkaClusterTestKit cluster, @Nullable TcpProxy proxy) {
+	private final Path directory;
+
+	private EmbeddedKafkaServer(KafkaClusterTestKit cluster, @Nullable TcpProxy proxy, Path directory) {
 		this.cluster = cluster;
 		this.proxy = proxy;
+		this.directory = directory;
 	}
 
 	/**
@@ -74,8 +79,13 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 					Map.of(0, Map.of("advertised.listeners", "EXTERNAL://localhost:" + proxy.port())));
 		}
 		try {
+			// Our own directory, deleted by close(): left to the test kit, it comes with a JVM
+			// shutdown hook that deletes it while the application may still be shutting down,
+			// and the broker, finding its log directory gone, halts the JVM with status 1.
+			Path directory = Files.createTempDirectory("outbox-kafka-");
+			nodes.setBaseDirectory(directory);
 			TestKitNodes built = nodes.build();
-			KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(built)
+			KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(built).setDeleteOnClose(true)
 				.setConfigProp("auto.create.topics.enable", "false")
 				.setConfigProp("group.initial.rebalance.delay.ms", "0")
 				// One broker: the internal topics cannot have the default three replicas.
@@ -91,7 +101,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			if (proxy != null) {
 				proxy.forwardTo(cluster.brokers().get(0).boundPort(built.brokerListenerName()));
 			}
-			EmbeddedKafkaServer server = new EmbeddedKafkaServer(cluster, proxy);
+			EmbeddedKafkaServer server = new EmbeddedKafkaServer(cluster, proxy, directory);
 			logger.debug("Started Kafka at {}", server.bootstrapServers());
 			return server;
 		}
@@ -138,6 +148,10 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 		catch (Exception ex) {
 			logger.warn("Stopping embedded Kafka failed", ex);
 		}
+	}
+
+	Path directory() {
+		return this.directory;
 	}
 
 	private TcpProxy requireProxy() {

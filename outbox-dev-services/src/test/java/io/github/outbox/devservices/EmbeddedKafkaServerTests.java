@@ -1,5 +1,9 @@
 package io.github.outbox.devservices;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +92,23 @@ class EmbeddedKafkaServerTests {
 	void brokerWithoutAnOutageSwitchRefusesToDisconnect() {
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> EmbeddedKafkaServer.shared().disconnect());
+	}
+
+	// A JVM exiting runs the application's shutdown and other shutdown hooks at once: the
+	// broker's directory must stay until the broker is closed, or the broker halts the JVM.
+	@Test
+	void brokerKeepsItsDirectoryUntilClosedWhenTheJvmExits() throws Exception {
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+				KafkaShutdownInChildJvm.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		List<String> output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+			.lines()
+			.toList();
+		assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(child.exitValue()).as("exit status; output:%n%s", String.join("\n", output)).isZero();
+		assertThat(output).contains("closed-directory-exists=false");
 	}
 
 	private static KafkaProducer<String, String> producer(String bootstrap, int timeoutMillis) {
