@@ -81,7 +81,7 @@ final class OutboxConnectorSettings {
 
 		// The position is kept in a compacted Kafka topic, as Kafka Connect keeps it.
 		properties.putAll(kafka);
-		properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+		properties.setProperty("offset.storage", RelayOffsetStore.class.getName());
 		properties.setProperty("offset.storage.topic", relay.getOffsets().getTopic());
 		properties.setProperty("offset.storage.partitions", "1");
 		Short replicationFactor = relay.getOffsets().getReplicationFactor();

@@ -206,7 +206,9 @@ class EmbeddedRelayIntegrationTests {
 		writer.start();
 		try {
 			await().atMost(DELIVERY).until(() -> recordsOn("ticket").size() >= 50);
+			assertThat(kafkaClientThreadsOfThisRelay()).isNotEmpty();
 			this.outboxRelay.stop();
+			assertThat(kafkaClientThreadsOfThisRelay()).as("Kafka client threads after the relay stopped").isEmpty();
 			int committedAtStop = committed.size();
 			await().atMost(DELIVERY).until(() -> committed.size() >= committedAtStop + 200);
 			this.outboxRelay.start();
@@ -225,6 +227,17 @@ class EmbeddedRelayIntegrationTests {
 		long duplicates = received.size() - received.stream().distinct().count();
 		// A graceful stop commits the position of everything Kafka acknowledged.
 		assertThat(duplicates).as("duplicates after a graceful stop").isZero();
+	}
+
+	private static List<String> kafkaClientThreadsOfThisRelay() {
+		String clientIdBase = "outbox-relay-" + relay.slotName() + "-";
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.contains(clientIdBase))
+			.toList();
 	}
 
 	private List<Received> awaitRecords(String key, int count) {

@@ -89,7 +89,7 @@ class ShippedConnectorConfigurationTests {
 			.containsEntry("publication.name", "sales_publication")
 			.containsEntry("table.include.list", "sales.outbox")
 			.containsEntry("transforms.outbox.route.topic.replacement", "events.${routedByValue}")
-			.containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+			.containsEntry("offset.storage", RelayOffsetStore.class.getName())
 			.containsEntry("offset.storage.topic", "outbox-relay-offsets")
 			.containsEntry("offset.flush.interval.ms", "1000")
 			.containsEntry("bootstrap.servers", "k:9092")
