@@ -5,11 +5,13 @@ import java.util.UUID;
 
 import io.github.outbox.AggregateId;
 import io.github.outbox.OutboxEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order's domain events. The annotation on the sealed interface applies to each of them:
- * they go to the topic of the "order" aggregate, keyed by the order id, with the record's
- * simple name as their event type.
+ * they go to the topic of the "order" aggregate ({@code outbox.event.order}), keyed by the
+ * order id, with the record's simple name as their event type. A consumer takes them as
+ * {@code ReceivedEvent<OrderEvent>} and gets the right record for each.
  */
 @OutboxEvent(aggregateType = "order")
 public sealed interface OrderEvent {
@@ -20,7 +22,7 @@ public sealed interface OrderEvent {
 	record OrderPlaced(UUID orderId, String customer, BigDecimal total) implements OrderEvent {
 	}
 
-	record OrderCancelled(UUID orderId, String reason) implements OrderEvent {
+	record OrderCancelled(UUID orderId, @Nullable String reason) implements OrderEvent {
 	}
 
 }
