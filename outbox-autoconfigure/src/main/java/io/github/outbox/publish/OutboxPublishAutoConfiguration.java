@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import io.github.outbox.OutboxPayloadSerializer;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.cleanup.OutboxCleanupProperties;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,12 +39,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBean(OutboxTable.class)
 @ConditionalOnBooleanProperty(name = "outbox.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(OutboxPublishProperties.class)
+@EnableConfigurationProperties({ OutboxPublishProperties.class, OutboxCleanupProperties.class })
 public final class OutboxPublishAutoConfiguration {
 
 	@Bean
-	OutboxWriter outboxWriter(DataSource dataSource, OutboxTable table) {
-		return new OutboxWriter(new JdbcTemplate(dataSource), table);
+	OutboxWriter outboxWriter(DataSource dataSource, OutboxTable table, OutboxCleanupProperties cleanup) {
+		return new OutboxWriter(new JdbcTemplate(dataSource), table,
+				cleanup.getStrategy() == OutboxCleanupProperties.Strategy.DELETE_AFTER_INSERT);
 	}
 
 	@Bean

@@ -4,14 +4,18 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import java.util.UUID;
 
 import io.github.outbox.schema.OutboxTable;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Inserts outbox rows. The {@link JdbcTemplate} takes its connection from the transaction
  * bound to the outbox {@code DataSource}, so rows are written by the business transaction.
+ * With delete-after-insert, the same transaction deletes them again: the inserts stay in the
+ * write-ahead log for the relay, and the publication leaves the deletes out.
  */
 final class OutboxWriter {
 
@@ -19,11 +23,14 @@ final class OutboxWriter {
 
 	private final String insert;
 
-	OutboxWriter(JdbcTemplate jdbcTemplate, OutboxTable table) {
+	private final @Nullable String delete;
+
+	OutboxWriter(JdbcTemplate jdbcTemplate, OutboxTable table, boolean deleteAfterInsert) {
 		this.jdbcTemplate = jdbcTemplate;
 		// created_at and tracingspancontext keep their defaults.
 		this.insert = "INSERT INTO " + table.qualifiedName() + " (id, aggregatetype, aggregateid, type, payload, headers)"
 				+ " VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))";
+		this.delete = (deleteAfterInsert) ? "DELETE FROM " + table.qualifiedName() + " WHERE id = ANY (?)" : null;
 	}
 
 	void write(List<OutboxRecord> records) {
@@ -32,6 +39,11 @@ final class OutboxWriter {
 		}
 		else if (!records.isEmpty()) {
 			this.jdbcTemplate.batchUpdate(this.insert, records, records.size(), OutboxWriter::setValues);
+		}
+		if (this.delete != null && !records.isEmpty()) {
+			UUID[] ids = records.stream().map(OutboxRecord::id).toArray(UUID[]::new);
+			this.jdbcTemplate.update(this.delete,
+					(statement) -> statement.setArray(1, statement.getConnection().createArrayOf("uuid", ids)));
 		}
 	}
 

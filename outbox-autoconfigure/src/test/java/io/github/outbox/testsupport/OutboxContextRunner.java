@@ -1,5 +1,6 @@
 package io.github.outbox.testsupport;
 
+import io.github.outbox.cleanup.OutboxCleanupAutoConfiguration;
 import io.github.outbox.publish.OutboxPublishAutoConfiguration;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 
@@ -26,7 +27,7 @@ public final class OutboxContextRunner {
 				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 				TransactionManagerCustomizationAutoConfiguration.class, FlywayAutoConfiguration.class,
 				JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class,
-				OutboxPublishAutoConfiguration.class));
+				OutboxPublishAutoConfiguration.class, OutboxCleanupAutoConfiguration.class));
 	}
 
 }
