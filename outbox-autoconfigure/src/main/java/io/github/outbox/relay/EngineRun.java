@@ -41,6 +41,9 @@ final class EngineRun implements AutoCloseable {
 
 	private final CountDownLatch streaming = new CountDownLatch(1);
 
+	// Counted down once the engine streams or has ended, whichever comes first.
+	private final CountDownLatch settled = new CountDownLatch(1);
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private volatile @Nullable Throwable failure;
@@ -60,6 +63,7 @@ final class EngineRun implements AutoCloseable {
 				@Override
 				public void taskStarted() {
 					EngineRun.this.streaming.countDown();
+					EngineRun.this.settled.countDown();
 				}
 
 			})
@@ -69,6 +73,7 @@ final class EngineRun implements AutoCloseable {
 					this.failure = error;
 				}
 				this.done.countDown();
+				this.settled.countDown();
 			})
 			.build();
 	}
@@ -120,6 +125,9 @@ final class EngineRun implements AutoCloseable {
 			return;
 		}
 		try {
+			// An engine stopped while it starts fails with an error of its own (an illegal state
+			// change, logged at ERROR): let it finish starting first.
+			this.settled.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			if (!this.sender.drain(CLOSE_TIMEOUT)) {
 				logger.warn("Kafka did not acknowledge the batch in progress within {}s; it is sent again at the next "
 						+ "start", CLOSE_TIMEOUT.toSeconds());

@@ -14,11 +14,14 @@ import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -64,6 +67,14 @@ class RelayFailoverIntegrationTests {
 			published.addAll(publish(standby, 100));
 			awaitDelivered(records, published);
 		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void stoppingRightAfterStartingLogsNoError(CapturedOutput output) {
+		RelayTestSupport relay = RelayTestSupport.create("quick_stop");
+		start(relay).close();
+		assertThat(output).doesNotContain("Engine has failed").doesNotContain(" ERROR ");
 	}
 
 	private static List<String> publish(ConfigurableApplicationContext context, int count) {
