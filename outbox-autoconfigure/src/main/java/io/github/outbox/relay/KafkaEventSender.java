@@ -131,9 +131,10 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 	private void send(List<RecordChangeEvent<SourceRecord>> events,
 			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
 		this.batchStarted = Instant.now();
-		List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(events.size());
+		// Heartbeats (null here) carry the position forward but are not sent anywhere.
+		List<@Nullable ProducerRecord<byte[], byte[]>> records = new ArrayList<>(events.size());
 		for (RecordChangeEvent<SourceRecord> event : events) {
-			records.add(KafkaRecords.from(event.record()));
+			records.add(KafkaRecords.isHeartbeat(event.record()) ? null : KafkaRecords.from(event.record()));
 		}
 		BackOffExecution retries = this.backOff.start();
 		int next = 0;
@@ -144,6 +145,10 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 			Throwable notSent = null;
 			for (int i = next; i < records.size() && notSent == null; i++) {
 				ProducerRecord<byte[], byte[]> record = records.get(i);
+				if (record == null) {
+					sent.add(CompletableFuture.completedFuture(null));
+					continue;
+				}
 				ensureTopic(record.topic());
 				Future<RecordMetadata> acknowledgement = sendOnce(record);
 				notSent = failedBeforeSending(acknowledgement);

@@ -21,6 +21,18 @@ final class KafkaRecords {
 	private KafkaRecords() {
 	}
 
+	private static final String HEARTBEAT_SCHEMA = "io.debezium.connector.common.Heartbeat";
+
+	/**
+	 * Returns whether the record is one of Debezium's heartbeats, which move the relay's
+	 * position forward on a quiet outbox and are not events.
+	 * @param record the record
+	 * @return whether it is a heartbeat
+	 */
+	static boolean isHeartbeat(SourceRecord record) {
+		return record.valueSchema() != null && HEARTBEAT_SCHEMA.equals(record.valueSchema().name());
+	}
+
 	static ProducerRecord<byte[], byte[]> from(SourceRecord record) {
 		RecordHeaders headers = new RecordHeaders();
 		for (Header header : record.headers()) {
