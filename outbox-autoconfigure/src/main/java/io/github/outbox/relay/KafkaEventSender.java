@@ -50,6 +50,8 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 
 	private static final Logger logger = LoggerFactory.getLogger(KafkaEventSender.class);
 
+	private final RelayActivity activity;
+
 	private final Producer<byte[], byte[]> producer;
 
 	private final @Nullable Admin admin;
@@ -78,8 +80,10 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 	 * @param backOff delays between attempts while Kafka is unreachable
 	 * @param patience how long to wait for Kafka before reporting it unavailable
 	 */
-	KafkaEventSender(Producer<byte[], byte[]> producer, @Nullable Admin admin, BackOff backOff, Duration patience) {
+	KafkaEventSender(Producer<byte[], byte[]> producer, @Nullable Admin admin, BackOff backOff, Duration patience,
+			RelayActivity activity) {
 		this.producer = producer;
+		this.activity = activity;
 		this.admin = admin;
 		this.backOff = backOff;
 		this.patience = patience;
@@ -161,6 +165,10 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 			}
 			for (int i = next; i < next + sent.size(); i++) {
 				committer.markProcessed(events.get(i));
+				ProducerRecord<byte[], byte[]> record = records.get(i);
+				if (record != null) {
+					this.activity.delivered(record.timestamp());
+				}
 			}
 			next += sent.size();
 			if (notSent != null) {

@@ -1,6 +1,7 @@
 package io.github.outbox.relay;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,10 @@ final class OutboxRelay implements SmartLifecycle {
 	private volatile boolean running;
 
 	private volatile @Nullable EngineRun current;
+
+	private volatile boolean standingBy;
+
+	private volatile @Nullable Instant failingSince;
 
 	private @Nullable Thread supervisor;
 
@@ -91,12 +96,38 @@ final class OutboxRelay implements SmartLifecycle {
 		return run != null && run.isStreaming();
 	}
 
+	/**
+	 * Returns what this instance's relay is doing.
+	 * @return the state
+	 */
+	State state() {
+		if (!this.running) {
+			return State.STOPPED;
+		}
+		if (this.standingBy) {
+			return State.STANDING_BY;
+		}
+		if (this.failingSince != null) {
+			return State.FAILING;
+		}
+		return isRelaying() ? State.RELAYING : State.STARTING;
+	}
+
+	/**
+	 * Returns since when the relay has been failing to run, if it is.
+	 * @return when it started failing, or {@code null}
+	 */
+	@Nullable Instant failingSince() {
+		return this.failingSince;
+	}
+
 	private void supervise() {
 		boolean standingBy = false;
 		while (this.running) {
 			if (this.leadership.tryAcquire()) {
 				logger.info("This instance relays the outbox");
 				standingBy = false;
+				this.standingBy = false;
 				relayWhileLeading();
 				this.leadership.close();
 			}
@@ -105,6 +136,7 @@ final class OutboxRelay implements SmartLifecycle {
 					logger.info("Another instance relays the outbox; this one stands by");
 					standingBy = true;
 				}
+				this.standingBy = true;
 				pause(this.checkInterval.toMillis());
 			}
 		}
@@ -147,6 +179,9 @@ final class OutboxRelay implements SmartLifecycle {
 	}
 
 	private boolean logFailure(boolean alreadyFailing, String failure, @Nullable Throwable cause) {
+		if (this.failingSince == null) {
+			this.failingSince = Instant.now();
+		}
 		if (alreadyFailing) {
 			logger.debug("The relay stopped again: {}", failure);
 		}
@@ -174,6 +209,7 @@ final class OutboxRelay implements SmartLifecycle {
 				run.awaitDone(this.checkInterval);
 				if (!streamed && run.isStreaming()) {
 					streamed = true;
+					this.failingSince = null;
 					if (recovering) {
 						logger.info("The relay runs again");
 					}
@@ -184,6 +220,28 @@ final class OutboxRelay implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		return streamed ? Outcome.FAILED_AFTER_STREAMING : Outcome.FAILED;
+	}
+
+	/**
+	 * What an instance's relay is doing.
+	 */
+	enum State {
+
+		/** This instance holds the relay lock and streams. */
+		RELAYING,
+
+		/** This instance holds the lock and its engine is starting. */
+		STARTING,
+
+		/** The engine keeps failing; it is restarted with a growing delay. */
+		FAILING,
+
+		/** Another instance relays; this one takes over if it stops. */
+		STANDING_BY,
+
+		/** The relay is not running in this instance. */
+		STOPPED
+
 	}
 
 	private enum Outcome {

@@ -1,9 +1,12 @@
 package io.github.outbox.relay;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
+
+import javax.sql.DataSource;
 
 import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.engine.DebeziumEngine;
@@ -11,6 +14,7 @@ import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,7 +28,11 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -59,8 +67,19 @@ public final class OutboxRelayAutoConfiguration {
 	}
 
 	@Bean
+	RelayActivity outboxRelayActivity() {
+		return new RelayActivity(Clock.systemUTC());
+	}
+
+	@Bean
+	ReplicationSlotMonitor outboxReplicationSlotMonitor(DataSource dataSource, OutboxRelayProperties properties) {
+		return new ReplicationSlotMonitor(new JdbcTemplate(dataSource), properties.getSlotName());
+	}
+
+	@Bean
 	OutboxRelay outboxRelay(RelayDatabase outboxRelayDatabase, OutboxTable table, OutboxRelayProperties properties,
-			KafkaProperties kafkaProperties, KafkaConnectionDetails kafkaConnectionDetails) {
+			KafkaProperties kafkaProperties, KafkaConnectionDetails kafkaConnectionDetails,
+			RelayActivity outboxRelayActivity) {
 		Map<String, Object> producer = RelayKafkaClients.producer(kafkaProperties, kafkaConnectionDetails);
 		Map<String, Object> admin = RelayKafkaClients.admin(kafkaProperties, kafkaConnectionDetails);
 		Properties engine = OutboxConnectorSettings.forEmbeddedEngine(outboxRelayDatabase, table, properties,
@@ -71,10 +90,39 @@ public final class OutboxRelayAutoConfiguration {
 					new ByteArraySerializer());
 			Admin topicAdmin = properties.isCreateTopics() ? Admin.create(admin) : null;
 			return new EngineRun(engine, kafkaProducer, topicAdmin,
-					new KafkaEventSender(kafkaProducer, topicAdmin, backOff, ACKNOWLEDGEMENT_PATIENCE));
+					new KafkaEventSender(kafkaProducer, topicAdmin, backOff, ACKNOWLEDGEMENT_PATIENCE,
+							outboxRelayActivity));
 		};
 		return new OutboxRelay(new RelayLeadership(outboxRelayDatabase, properties.getSlotName()), engineRuns,
 				properties.getFailover().getCheckInterval(), backOff);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AbstractHealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("outbox-relay")
+	static class RelayHealthConfiguration {
+
+		@Bean
+		OutboxRelayHealthIndicator outboxRelayHealthIndicator(OutboxRelay outboxRelay,
+				ReplicationSlotMonitor outboxReplicationSlotMonitor, RelayActivity outboxRelayActivity,
+				OutboxRelayProperties properties) {
+			return new OutboxRelayHealthIndicator(outboxRelay, outboxReplicationSlotMonitor, outboxRelayActivity,
+					properties.getHealth(), Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class RelayMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
+		RelayMetrics outboxRelayMetrics(MeterRegistry meterRegistry, RelayActivity outboxRelayActivity,
+				ReplicationSlotMonitor outboxReplicationSlotMonitor) {
+			return new RelayMetrics(meterRegistry, outboxRelayActivity, outboxReplicationSlotMonitor);
+		}
+
 	}
 
 	private static BackOff backOff(OutboxRelayProperties.Retry retry) {

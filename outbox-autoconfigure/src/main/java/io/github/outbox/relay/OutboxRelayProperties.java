@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the embedded relay ({@code outbox.relay.*}).
@@ -45,6 +46,8 @@ public class OutboxRelayProperties {
 	private final Failover failover = new Failover();
 
 	private final Retry retry = new Retry();
+
+	private final Health health = new Health();
 
 	/**
 	 * Debezium connector and engine properties, applied over those the relay derives from
@@ -95,6 +98,10 @@ public class OutboxRelayProperties {
 
 	public Retry getRetry() {
 		return this.retry;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public Map<String, String> getDebezium() {
@@ -199,6 +206,54 @@ public class OutboxRelayProperties {
 
 		public void setMaxDelay(Duration maxDelay) {
 			this.maxDelay = maxDelay;
+		}
+
+	}
+
+	/**
+	 * When the relay's health indicator reports a problem.
+	 */
+	public static class Health {
+
+		/**
+		 * WAL kept by the replication slot above which the health shows a warning.
+		 */
+		private DataSize retainedWalWarning = DataSize.ofGigabytes(1);
+
+		/**
+		 * WAL kept by the replication slot above which the health is DOWN. Keep it below
+		 * PostgreSQL's max_slot_wal_keep_size and the free disk.
+		 */
+		private DataSize retainedWalDown = DataSize.ofGigabytes(8);
+
+		/**
+		 * How long the relay may fail, or the slot go unread, before the health is DOWN: long
+		 * enough for a restart or a fail-over between instances.
+		 */
+		private Duration gracePeriod = Duration.ofMinutes(1);
+
+		public DataSize getRetainedWalWarning() {
+			return this.retainedWalWarning;
+		}
+
+		public void setRetainedWalWarning(DataSize retainedWalWarning) {
+			this.retainedWalWarning = retainedWalWarning;
+		}
+
+		public DataSize getRetainedWalDown() {
+			return this.retainedWalDown;
+		}
+
+		public void setRetainedWalDown(DataSize retainedWalDown) {
+			this.retainedWalDown = retainedWalDown;
+		}
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
 		}
 
 	}

@@ -1,0 +1,113 @@
+package io.github.outbox.relay;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.KafkaRecordCollector;
+import io.github.outbox.testsupport.KafkaRecordCollector.Received;
+import io.github.outbox.testsupport.RelayTestSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The relay's health indicator and metrics against a real PostgreSQL, Kafka and Debezium:
+ * what an operator sees while the relay runs, while it is stopped and events pile up in the
+ * WAL, and once it is back.
+ */
+class RelayHealthIntegrationTests {
+
+	private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+	@Test
+	void healthGoesDownWhileTheRelayIsStoppedAndTheWalGrowsThenRecovers() throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("health");
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+					.web(WebApplicationType.NONE)
+					.properties(relay.properties())
+					.run()) {
+			OutboxRelay outboxRelay = context.getBean(OutboxRelay.class);
+			OutboxRelayHealthIndicator health = context.getBean(OutboxRelayHealthIndicator.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+
+			Health relaying = await().atMost(DELIVERY)
+				.until(() -> health.health(true), (current) -> "relaying".equals(current.getDetails().get("relay"))
+						&& Boolean.TRUE.equals(current.getDetails().get("slotActive")));
+			assertThat(relaying.getStatus()).isEqualTo(Status.UP);
+			assertThat(relaying.getDetails()).containsEntry("slot", relay.slotName())
+				.containsEntry("slotActive", true)
+				.containsEntry("walStatus", "reserved");
+
+			List<String> before = publish(context, 20);
+			awaitDelivered(records, before);
+			assertThat(meters.get("outbox.relay.events.delivered").counter().count()).isGreaterThanOrEqualTo(20);
+			assertThat(meters.get("outbox.relay.delivery.lag").timer().count()).isGreaterThanOrEqualTo(20);
+			assertThat(health.health(true).getDetails()).containsKey("lastDelivery");
+
+			outboxRelay.stop();
+			double retainedBefore = retainedWal(meters);
+			List<String> whileStopped = publish(context, 200);
+			Health stopped = health.health(true);
+			assertThat(stopped.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(stopped.getDetails()).containsEntry("relay", "stopped")
+				.containsEntry("problem", "the relay is stopped in this instance");
+			assertThat(retainedWal(meters)).isGreaterThan(retainedBefore);
+
+			outboxRelay.start();
+			await().atMost(DELIVERY).until(() -> health.health(true).getStatus().equals(Status.UP));
+			awaitDelivered(records, whileStopped);
+			await().atMost(DELIVERY).until(() -> retainedWal(meters) < retainedBefore + 4096);
+		}
+	}
+
+	private static double retainedWal(MeterRegistry meters) {
+		return meters.get("outbox.relay.slot.retained.wal").gauge().value();
+	}
+
+	private static List<String> publish(ConfigurableApplicationContext context, int count) {
+		OutboxPublisher outbox = context.getBean(OutboxPublisher.class);
+		TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
+		List<String> ids = IntStream.range(0, count).mapToObj((i) -> UUID.randomUUID().toString()).toList();
+		ids.forEach((id) -> transaction
+			.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of("invoice", id, "Issued", Map.of()))));
+		return ids;
+	}
+
+	private static void awaitDelivered(KafkaRecordCollector records, List<String> keys) {
+		await().atMost(DELIVERY)
+			.until(() -> records.records().stream().map(Received::key).toList().containsAll(keys));
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration(excludeName = {
+			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	static class TestApplication {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+}
