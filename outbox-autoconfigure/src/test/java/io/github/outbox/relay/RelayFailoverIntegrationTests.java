@@ -49,7 +49,7 @@ class RelayFailoverIntegrationTests {
 
 			List<String> published = new ArrayList<>(publish(first, 50));
 			published.addAll(publish(second, 50));
-			awaitDelivered(records, published);
+			records.awaitKeys(published, DELIVERY);
 			assertThat(firstRelay.isRelaying() && secondRelay.isRelaying()).as("both relaying").isFalse();
 
 			boolean firstLeads = firstRelay.isRelaying();
@@ -65,7 +65,7 @@ class RelayFailoverIntegrationTests {
 			assertThat(takeover).as("take-over time").isLessThan(Duration.ofSeconds(15));
 
 			published.addAll(publish(standby, 100));
-			awaitDelivered(records, published);
+			records.awaitKeys(published, DELIVERY);
 		}
 	}
 
@@ -86,10 +86,6 @@ class RelayFailoverIntegrationTests {
 		return ids;
 	}
 
-	private static void awaitDelivered(KafkaRecordCollector records, List<String> keys) {
-		await().atMost(DELIVERY)
-			.until(() -> records.records().stream().map(Received::key).toList().containsAll(keys));
-	}
 
 	private static ConfigurableApplicationContext start(RelayTestSupport relay) {
 		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)

@@ -58,7 +58,7 @@ class RelayHealthIntegrationTests {
 				.containsEntry("walStatus", "reserved");
 
 			List<String> before = publish(context, 20);
-			awaitDelivered(records, before);
+			records.awaitKeys(before, DELIVERY);
 			assertThat(meters.get("outbox.relay.events.delivered").counter().count()).isGreaterThanOrEqualTo(20);
 			assertThat(meters.get("outbox.relay.delivery.lag").timer().count()).isGreaterThanOrEqualTo(20);
 			assertThat(health.health(true).getDetails()).containsKey("lastDelivery");
@@ -74,7 +74,7 @@ class RelayHealthIntegrationTests {
 
 			outboxRelay.start();
 			await().atMost(DELIVERY).until(() -> health.health(true).getStatus().equals(Status.UP));
-			awaitDelivered(records, whileStopped);
+			records.awaitKeys(whileStopped, DELIVERY);
 			await().atMost(DELIVERY).until(() -> retainedWal(meters) < retainedBefore + 4096);
 		}
 	}
@@ -92,10 +92,6 @@ class RelayHealthIntegrationTests {
 		return ids;
 	}
 
-	private static void awaitDelivered(KafkaRecordCollector records, List<String> keys) {
-		await().atMost(DELIVERY)
-			.until(() -> records.records().stream().map(Received::key).toList().containsAll(keys));
-	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration(excludeName = {

@@ -78,14 +78,14 @@ class RelayKafkaOutageIntegrationTests {
 	void eventsCommittedWhileKafkaIsUnreachableArriveOnceItIsBack() throws Exception {
 		try (KafkaRecordCollector records = relay.collector()) {
 			List<String> published = new ArrayList<>(publish(20));
-			awaitDelivered(records, published);
+			records.awaitKeys(published, DELIVERY);
 
 			kafka.disconnect();
 			published.addAll(publish(200));
 			await().atMost(DELIVERY).until(() -> this.output.getOut().contains("Kafka is unavailable"));
 
 			kafka.reconnect();
-			awaitDelivered(records, published);
+			records.awaitKeys(published, DELIVERY);
 			await().atMost(DELIVERY).until(() -> this.output.getOut().contains("Kafka is available again"));
 
 			List<String> received = records.records().stream().map(Received::key).toList();
@@ -111,7 +111,7 @@ class RelayKafkaOutageIntegrationTests {
 
 			kafka.reconnect();
 			this.outboxRelay.start();
-			awaitDelivered(records, published);
+			records.awaitKeys(published, DELIVERY);
 		}
 		finally {
 			kafka.reconnect();
@@ -132,10 +132,6 @@ class RelayKafkaOutageIntegrationTests {
 		return ids;
 	}
 
-	private static void awaitDelivered(KafkaRecordCollector records, List<String> keys) {
-		await().atMost(DELIVERY)
-			.until(() -> records.records().stream().map(Received::key).toList().containsAll(keys));
-	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration(excludeName = {

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,6 +81,17 @@ public final class KafkaRecordCollector implements AutoCloseable {
 		synchronized (this.received) {
 			return List.copyOf(this.received);
 		}
+	}
+
+	/**
+	 * Waits until a record with each of the keys has arrived.
+	 * @param keys the record keys
+	 * @param timeout how long to wait at most
+	 */
+	public void awaitKeys(List<String> keys, Duration timeout) {
+		Awaitility.await()
+			.atMost(timeout)
+			.until(() -> records().stream().map(Received::key).toList().containsAll(keys));
 	}
 
 	public int count() {
