@@ -7,6 +7,7 @@ import io.github.outbox.OutboxPublisher;
 import io.github.outbox.cleanup.OutboxCleanupProperties;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,9 +44,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 public final class OutboxPublishAutoConfiguration {
 
 	@Bean
-	OutboxWriter outboxWriter(DataSource dataSource, OutboxTable table, OutboxCleanupProperties cleanup) {
+	OutboxWriter outboxWriter(DataSource dataSource, OutboxTable table, OutboxCleanupProperties cleanup,
+			ObjectProvider<PublishMetrics> metrics) {
 		return new OutboxWriter(new JdbcTemplate(dataSource), table,
-				cleanup.getStrategy() == OutboxCleanupProperties.Strategy.DELETE_AFTER_INSERT);
+				cleanup.getStrategy() == OutboxCleanupProperties.Strategy.DELETE_AFTER_INSERT,
+				metrics.getIfAvailable(() -> PublishMetrics.NONE));
 	}
 
 	@Bean
@@ -66,6 +69,18 @@ public final class OutboxPublishAutoConfiguration {
 	@Bean
 	OutboxApplicationEventListener outboxApplicationEventListener(OutboxPublisher outboxPublisher) {
 		return new OutboxApplicationEventListener(outboxPublisher);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class PublishMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
+		PublishMetrics outboxPublishMetrics(MeterRegistry meterRegistry) {
+			return new PublishMetrics.Micrometer(meterRegistry);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,6 +3,7 @@ package io.github.outbox.publish;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,8 +26,11 @@ final class OutboxWriter {
 
 	private final @Nullable String delete;
 
-	OutboxWriter(JdbcTemplate jdbcTemplate, OutboxTable table, boolean deleteAfterInsert) {
+	private final PublishMetrics metrics;
+
+	OutboxWriter(JdbcTemplate jdbcTemplate, OutboxTable table, boolean deleteAfterInsert, PublishMetrics metrics) {
 		this.jdbcTemplate = jdbcTemplate;
+		this.metrics = metrics;
 		// created_at and tracingspancontext keep their defaults.
 		this.insert = "INSERT INTO " + table.qualifiedName() + " (id, aggregatetype, aggregateid, type, payload, headers)"
 				+ " VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))";
@@ -34,6 +38,20 @@ final class OutboxWriter {
 	}
 
 	void write(List<OutboxRecord> records) {
+		long started = System.nanoTime();
+		insert(records);
+		this.metrics.written(records.size(), Duration.ofNanos(System.nanoTime() - started));
+	}
+
+	/**
+	 * Reports the rows of a transaction that committed.
+	 * @param records the rows
+	 */
+	void committed(List<OutboxRecord> records) {
+		this.metrics.committed(records);
+	}
+
+	private void insert(List<OutboxRecord> records) {
 		if (records.size() == 1) {
 			this.jdbcTemplate.update(this.insert, (statement) -> setValues(statement, records.get(0)));
 		}

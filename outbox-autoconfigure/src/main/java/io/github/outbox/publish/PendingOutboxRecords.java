@@ -32,6 +32,9 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 
 	private List<OutboxRecord> pending = new ArrayList<>();
 
+	// Written rows, for the metrics once the transaction commits.
+	private final List<OutboxRecord> written = new ArrayList<>();
+
 	// The rows pending at each savepoint that may still be rolled back to, oldest first.
 	private final List<SavepointState> savepoints = new ArrayList<>(0);
 
@@ -72,6 +75,7 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 			// Published by another before-commit callback, after this one wrote the batch:
 			// the transaction is still open, so write the row straight away.
 			this.writer.write(List.of(record));
+			this.written.add(record);
 			return;
 		}
 		this.pending.add(record);
@@ -90,7 +94,7 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	public void savepoint(Object savepoint) {
 		// Spring calls this once the savepoint exists: rows still pending cannot be written
 		// before it any more, so remember them in case a flush writes them after it.
-		this.savepoints.add(new SavepointState(savepoint, List.copyOf(this.pending)));
+		this.savepoints.add(new SavepointState(savepoint, List.copyOf(this.pending), this.written.size()));
 	}
 
 	@Override
@@ -98,6 +102,8 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 		int index = indexOf(savepoint);
 		// A savepoint unknown here was created before the first row of this transaction.
 		List<OutboxRecord> pendingAtSavepoint = (index >= 0) ? this.savepoints.get(index).pending() : List.of();
+		int writtenAtSavepoint = (index >= 0) ? this.savepoints.get(index).written() : 0;
+		this.written.subList(writtenAtSavepoint, this.written.size()).clear();
 		// The database undoes every row written after the savepoint; what was published
 		// before it and not written by then is pending again.
 		this.pending = new ArrayList<>(pendingAtSavepoint);
@@ -139,6 +145,9 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	@Override
 	public void afterCompletion(int status) {
 		TransactionSynchronizationManager.unbindResourceIfPossible(this.writer);
+		if (status == STATUS_COMMITTED) {
+			this.writer.committed(this.written);
+		}
 		if (status == STATUS_COMMITTED && !this.pending.isEmpty()) {
 			// Only reachable with a transaction manager that Spring Boot did not configure, so
 			// that these rows were registered late (see OutboxTransactionListener): the events
@@ -164,11 +173,12 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	private void writePending() {
 		if (!this.pending.isEmpty()) {
 			this.writer.write(this.pending);
+			this.written.addAll(this.pending);
 			this.pending.clear();
 		}
 	}
 
-	private record SavepointState(Object savepoint, List<OutboxRecord> pending) {
+	private record SavepointState(Object savepoint, List<OutboxRecord> pending, int written) {
 
 	}
 
