@@ -100,6 +100,18 @@ public final class OutboxCleanupAutoConfiguration {
 			return new CleanupMetrics.Micrometer(meterRegistry);
 		}
 
+		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
+		OutboxTableMetrics outboxTableMetrics(MeterRegistry meterRegistry, DataSource dataSource, OutboxTable table,
+				OutboxCleanupProperties properties) {
+			OutboxTableMetrics metrics = new OutboxTableMetrics(new JdbcTemplate(dataSource), table, Clock.systemUTC());
+			// With delete-after-insert the table is always empty: nothing to watch.
+			if (properties.getStrategy() != Strategy.DELETE_AFTER_INSERT) {
+				metrics.registerWith(meterRegistry);
+			}
+			return metrics;
+		}
+
 	}
 
 	private static OutboxPartitions partitions(DataSource dataSource, OutboxTable table,

@@ -252,6 +252,29 @@ class OutboxCleanupIntegrationTests {
 	}
 
 	@Test
+	void tableGaugesShowTheRowsKeptAndTheAgeOfTheOldest() {
+		this.contextRunner.withPropertyValues(database("gauges")).run((context) -> {
+			JdbcTemplate jdbc = jdbc(context);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("outbox.table.oldest.age").gauge().value()).isZero();
+			insertRows(jdbc, "outbox_event", Instant.now().minus(Duration.ofDays(2)), 30);
+			insertRows(jdbc, "outbox_event", Instant.now(), 20);
+			jdbc.execute("ANALYZE outbox_event");
+			assertThat(meters.get("outbox.table.rows").gauge().value()).isEqualTo(50);
+			assertThat(meters.get("outbox.table.oldest.age").gauge().value())
+				.isBetween((double) Duration.ofDays(2).toSeconds(), (double) Duration.ofDays(2).plusMinutes(1).toSeconds());
+		});
+		this.contextRunner.withPropertyValues(database("gauges_partitioned"))
+			.withPropertyValues("outbox.cleanup.strategy=partitions")
+			.run((context) -> {
+				JdbcTemplate jdbc = jdbc(context);
+				insertRows(jdbc, "outbox_event", Instant.now(), 12);
+				jdbc.execute("ANALYZE outbox_event");
+				assertThat(context.getBean(MeterRegistry.class).get("outbox.table.rows").gauge().value()).isEqualTo(12);
+			});
+	}
+
+	@Test
 	void invalidSettingsAreReportedWithTheProperty() {
 		this.contextRunner.withPropertyValues(database("invalid")).withPropertyValues("outbox.cleanup.strategy=partitions",
 				"outbox.cleanup.partitions.range=90s")
