@@ -8,6 +8,8 @@ import io.github.outbox.cleanup.OutboxCleanupProperties;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,15 +62,27 @@ public final class OutboxPublishAutoConfiguration {
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
 	OutboxPublisher outboxPublisher(DataSource dataSource, OutboxTable table, OutboxPayloadSerializer serializer,
-			OutboxPublishProperties properties, OutboxWriter outboxWriter) {
+			OutboxPublishProperties properties, OutboxWriter outboxWriter, ObjectProvider<TraceContext> traceContext) {
 		OutboxTableLayout layout = OutboxTableLayout.read(new JdbcTemplate(dataSource), table);
-		return new TransactionalOutboxPublisher(dataSource,
-				new OutboxRecordFactory(serializer, layout, properties.getMaxPayloadSize()), outboxWriter);
+		return new TransactionalOutboxPublisher(dataSource, new OutboxRecordFactory(serializer, layout,
+				properties.getMaxPayloadSize(), traceContext.getIfAvailable(() -> TraceContext.NONE)), outboxWriter);
 	}
 
 	@Bean
 	OutboxApplicationEventListener outboxApplicationEventListener(OutboxPublisher outboxPublisher) {
 		return new OutboxApplicationEventListener(outboxPublisher);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Tracer.class, Propagator.class })
+	static class TraceContextConfiguration {
+
+		@Bean
+		@ConditionalOnBean({ Tracer.class, Propagator.class })
+		TraceContext outboxTraceContext(Tracer tracer, Propagator propagator) {
+			return new TraceContext.Micrometer(tracer, propagator);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,8 @@
 package io.github.outbox.publish;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPayloadSerializer;
@@ -20,8 +23,12 @@ final class OutboxRecordFactory {
 
 	private final TimeOrderedUuids ids = new TimeOrderedUuids();
 
-	OutboxRecordFactory(OutboxPayloadSerializer serializer, OutboxTableLayout layout, DataSize maxPayloadSize) {
+	private final TraceContext traceContext;
+
+	OutboxRecordFactory(OutboxPayloadSerializer serializer, OutboxTableLayout layout, DataSize maxPayloadSize,
+			TraceContext traceContext) {
 		this.serializer = serializer;
+		this.traceContext = traceContext;
 		this.layout = layout;
 		this.maxPayloadSize = maxPayloadSize;
 	}
@@ -32,7 +39,8 @@ final class OutboxRecordFactory {
 		checkLength(eventClass, "aggregate id", message.aggregateId(), this.layout.aggregateIdLength());
 		checkLength(eventClass, "event type", message.type(), this.layout.typeLength());
 		String payload = serialize(eventClass, message.payload());
-		String headers = message.headers().isEmpty() ? null : JsonText.object(message.headers());
+		Map<String, String> allHeaders = withTraceContext(message.headers());
+		String headers = allHeaders.isEmpty() ? null : JsonText.object(allHeaders);
 		long size = JsonText.utf8Length(payload) + ((headers != null) ? JsonText.utf8Length(headers) : 0);
 		if (size > this.maxPayloadSize.toBytes()) {
 			throw new OutboxEventException(eventClass,
@@ -44,6 +52,17 @@ final class OutboxRecordFactory {
 		}
 		return new OutboxRecord(this.ids.next(), message.aggregateType(), message.aggregateId(), message.type(),
 				payload, headers, eventClass);
+	}
+
+	// Headers given with the event win over the trace context's.
+	private Map<String, String> withTraceContext(Map<String, String> headers) {
+		Map<String, String> trace = this.traceContext.currentHeaders();
+		if (trace.isEmpty()) {
+			return headers;
+		}
+		Map<String, String> merged = new LinkedHashMap<>(trace);
+		merged.putAll(headers);
+		return merged;
 	}
 
 	private String serialize(Class<?> eventClass, Object payload) {
