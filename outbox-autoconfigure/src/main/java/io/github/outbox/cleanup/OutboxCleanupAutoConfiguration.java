@@ -40,7 +40,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * @author Outbox contributors
  * @since 0.1.0
  */
-@AutoConfiguration(after = { DataSourceAutoConfiguration.class, OutboxSchemaAutoConfiguration.class })
+@AutoConfiguration(after = { DataSourceAutoConfiguration.class, OutboxSchemaAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(JdbcTemplate.class)
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBean(OutboxTable.class)

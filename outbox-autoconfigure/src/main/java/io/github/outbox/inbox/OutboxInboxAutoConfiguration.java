@@ -52,7 +52,9 @@ import org.springframework.util.function.SingletonSupplier;
  * @since 0.1.0
  */
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class,
-		JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class })
+		JacksonAutoConfiguration.class, OutboxSchemaAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass({ KafkaListener.class, ConsumerRecord.class, JsonMapper.class })
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBean(OutboxTable.class)

@@ -36,8 +36,15 @@ import org.springframework.transaction.PlatformTransactionManager;
  * @author Outbox contributors
  * @since 0.1.0
  */
+// After the auto-configurations of the meter registry and the tracer, whose beans the
+// metrics and the trace context are conditional on.
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
-		OutboxSchemaAutoConfiguration.class })
+		OutboxSchemaAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+				"org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration",
+				"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
 @ConditionalOnClass({ JdbcTemplate.class, PlatformTransactionManager.class })
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBean(OutboxTable.class)

@@ -44,7 +44,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * @since 0.1.0
  */
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class,
-		OutboxSchemaAutoConfiguration.class })
+		OutboxSchemaAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass({ DebeziumEngine.class, PostgresConnector.class, KafkaProducer.class, KafkaProperties.class })
 @ConditionalOnBooleanProperty(name = "outbox.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty("outbox.relay.enabled")

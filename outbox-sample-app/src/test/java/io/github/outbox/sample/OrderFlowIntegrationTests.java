@@ -154,6 +154,25 @@ class OrderFlowIntegrationTests {
 	}
 
 	@Test
+	void operatorsSeeTheRelayHealthAndTheOutboxMeters() {
+		awaitView(id(place("grace", "3.00")), "PLACED");
+		this.http.get()
+			.uri("/actuator/health/outboxRelay")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.details.relay")
+			.isEqualTo("relaying");
+		assertThat(this.meters.find("outbox.events.published").tag("event.type", "OrderPlaced").counter()).isNotNull();
+		assertThat(this.meters.find("outbox.relay.events.delivered").counter()).isNotNull();
+		assertThat(this.meters.find("outbox.relay.slot.retained.wal").gauge()).isNotNull();
+		assertThat(this.meters.find("outbox.table.rows").gauge()).isNotNull();
+	}
+
+	@Test
 	void unknownOrderIsNotFound() {
 		this.http.get().uri("/orders/{id}", UUID.randomUUID()).exchange().expectStatus().isNotFound();
 		this.http.post().uri("/orders/{id}/cancel", UUID.randomUUID()).exchange().expectStatus().isNotFound();
