@@ -11,7 +11,8 @@ import javax.sql.DataSource;
 
 import io.github.outbox.schema.OutboxTable;
 
-import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Lets one instance at a time clean the outbox: a PostgreSQL session advisory lock, held on a
@@ -23,12 +24,12 @@ final class CleanupLock {
 
 	static final String LOCK_SQL = "hashtext('io.github.outbox.cleanup'), hashtext(?)";
 
-	private final DataSource dataSource;
+	private final JdbcTemplate jdbcTemplate;
 
 	private final String key;
 
 	CleanupLock(DataSource dataSource, OutboxTable table) {
-		this.dataSource = dataSource;
+		this.jdbcTemplate = new JdbcTemplate(dataSource);
 		this.key = table.qualifiedName();
 	}
 
@@ -37,12 +38,12 @@ final class CleanupLock {
 	 * @param <T> what the work returns
 	 * @param work the work
 	 * @return what it returned, or empty if another instance is cleaning
-	 * @throws SQLException if the lock cannot be taken or released
+	 * @throws DataAccessException if the lock cannot be taken or released, or the work fails
 	 */
-	<T> Optional<T> runExclusively(Supplier<T> work) throws SQLException {
-		// Not a transaction's connection: the lock must outlive the work's own transactions.
-		Connection connection = this.dataSource.getConnection();
-		try {
+	<T> Optional<T> runExclusively(Supplier<T> work) {
+		// Called outside any transaction: the connection is the callback's alone, and the lock
+		// outlives the work's own transactions, which use other connections.
+		return this.jdbcTemplate.execute((Connection connection) -> {
 			if (!call(connection, "SELECT pg_try_advisory_lock(" + LOCK_SQL + ")")) {
 				return Optional.empty();
 			}
@@ -52,10 +53,7 @@ final class CleanupLock {
 			finally {
 				call(connection, "SELECT pg_advisory_unlock(" + LOCK_SQL + ")");
 			}
-		}
-		finally {
-			DataSourceUtils.releaseConnection(connection, this.dataSource);
-		}
+		});
 	}
 
 	private boolean call(Connection connection, String sql) throws SQLException {

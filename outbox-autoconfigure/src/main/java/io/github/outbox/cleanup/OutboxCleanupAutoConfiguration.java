@@ -2,7 +2,7 @@ package io.github.outbox.cleanup;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -102,15 +102,13 @@ public final class OutboxCleanupAutoConfiguration {
 			return new CleanupMetrics.Micrometer(meterRegistry);
 		}
 
+		// With delete-after-insert the table is always empty: nothing to watch.
 		@Bean
 		@ConditionalOnBean(MeterRegistry.class)
-		OutboxTableMetrics outboxTableMetrics(MeterRegistry meterRegistry, DataSource dataSource, OutboxTable table,
-				OutboxCleanupProperties properties) {
+		@Conditional(OnStrategyKeepingRows.class)
+		OutboxTableMetrics outboxTableMetrics(MeterRegistry meterRegistry, DataSource dataSource, OutboxTable table) {
 			OutboxTableMetrics metrics = new OutboxTableMetrics(new JdbcTemplate(dataSource), table, Clock.systemUTC());
-			// With delete-after-insert the table is always empty: nothing to watch.
-			if (properties.getStrategy() != Strategy.DELETE_AFTER_INSERT) {
-				metrics.registerWith(meterRegistry);
-			}
+			metrics.registerWith(meterRegistry);
 			return metrics;
 		}
 
@@ -152,29 +150,47 @@ public final class OutboxCleanupAutoConfiguration {
 		}
 	}
 
-	static Strategy strategy(ConditionContext context) {
-		return Binder.get(context.getEnvironment())
-			.bind("outbox.cleanup.strategy", Strategy.class)
-			.orElse(Strategy.RETENTION);
-	}
+	/**
+	 * Matches when {@code outbox.cleanup.strategy} is one of the given strategies.
+	 */
+	abstract static class OnStrategy extends SpringBootCondition {
 
-	static final class OnStrategyWithJob extends SpringBootCondition {
+		private final Set<Strategy> strategies;
+
+		OnStrategy(Strategy... strategies) {
+			this.strategies = Set.of(strategies);
+		}
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Strategy strategy = strategy(context);
-			boolean job = Arrays.asList(Strategy.RETENTION, Strategy.PARTITIONS).contains(strategy);
-			return new ConditionOutcome(job, "outbox.cleanup.strategy is " + strategy);
+			Strategy strategy = Binder.get(context.getEnvironment())
+				.bind("outbox.cleanup.strategy", Strategy.class)
+				.orElse(Strategy.RETENTION);
+			return new ConditionOutcome(this.strategies.contains(strategy), "outbox.cleanup.strategy is " + strategy);
 		}
 
 	}
 
-	static final class OnPartitionsStrategy extends SpringBootCondition {
+	static final class OnStrategyWithJob extends OnStrategy {
 
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Strategy strategy = strategy(context);
-			return new ConditionOutcome(strategy == Strategy.PARTITIONS, "outbox.cleanup.strategy is " + strategy);
+		OnStrategyWithJob() {
+			super(Strategy.RETENTION, Strategy.PARTITIONS);
+		}
+
+	}
+
+	static final class OnPartitionsStrategy extends OnStrategy {
+
+		OnPartitionsStrategy() {
+			super(Strategy.PARTITIONS);
+		}
+
+	}
+
+	static final class OnStrategyKeepingRows extends OnStrategy {
+
+		OnStrategyKeepingRows() {
+			super(Strategy.RETENTION, Strategy.PARTITIONS, Strategy.NONE);
 		}
 
 	}

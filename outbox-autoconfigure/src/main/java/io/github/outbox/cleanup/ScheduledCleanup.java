@@ -1,16 +1,12 @@
 package io.github.outbox.cleanup;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.github.outbox.cleanup.CleanupMetrics.Outcome;
-import org.jspecify.annotations.Nullable;
+import io.github.outbox.support.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +15,8 @@ import org.springframework.dao.DataAccessException;
 
 /**
  * Runs a {@link CleanupJob} periodically on one instance at a time, and says what it did: a
- * log line at INFO when it removed or created something, metrics for every run, a warning
- * with the cause when it starts failing and a line when it works again.
+ * log line at INFO when it removed or created something and metrics for every run; its
+ * {@link PeriodicTask} warns when runs start failing and says when they work again.
  */
 final class ScheduledCleanup implements SmartLifecycle {
 
@@ -32,30 +28,25 @@ final class ScheduledCleanup implements SmartLifecycle {
 
 	private final CleanupMetrics metrics;
 
-	private final Duration interval;
-
 	private final Clock clock;
 
-	private @Nullable ScheduledExecutorService executor;
-
-	private volatile boolean failing;
+	private final PeriodicTask schedule;
 
 	ScheduledCleanup(CleanupJob job, CleanupLock lock, CleanupMetrics metrics, Duration interval, Clock clock) {
 		this.job = job;
 		this.lock = lock;
 		this.metrics = metrics;
-		this.interval = interval;
 		this.clock = clock;
+		this.schedule = new PeriodicTask("Outbox cleanup (" + job.strategy() + ")", "outbox-cleanup", interval,
+				() -> runOnce(this.clock.instant()));
 	}
 
 	/**
 	 * Runs the job once, unless another instance is running it.
-	 * @return what it did, or empty if it was skipped or failed
+	 * @param now the current time, as the job sees it
+	 * @return what it did, or empty if another instance is running it
+	 * @throws DataAccessException if the run failed
 	 */
-	Optional<CleanupReport> runOnce() {
-		return runOnce(this.clock.instant());
-	}
-
 	Optional<CleanupReport> runOnce(Instant now) {
 		long started = System.nanoTime();
 		try {
@@ -66,46 +57,28 @@ final class ScheduledCleanup implements SmartLifecycle {
 			report.filter(CleanupReport::didSomething)
 				.ifPresent((done) -> logger.info("Outbox cleanup ({}) {} in {} ms", this.job.strategy(), done,
 						took.toMillis()));
-			if (this.failing) {
-				logger.info("Outbox cleanup ({}) works again", this.job.strategy());
-				this.failing = false;
-			}
 			return report;
 		}
-		catch (DataAccessException | SQLException ex) {
+		catch (DataAccessException ex) {
 			this.metrics.ran(this.job.strategy(), Outcome.FAILURE, Duration.ofNanos(System.nanoTime() - started),
 					CleanupReport.NOTHING);
-			if (!this.failing) {
-				logger.warn("Outbox cleanup ({}) failed; it tries again every {}", this.job.strategy(), this.interval, ex);
-				this.failing = true;
-			}
-			return Optional.empty();
+			throw ex;
 		}
 	}
 
 	@Override
 	public void start() {
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "outbox-cleanup");
-			thread.setDaemon(true);
-			return thread;
-		});
-		scheduler.scheduleWithFixedDelay(() -> runOnce(), this.interval.toMillis(), this.interval.toMillis(),
-				TimeUnit.MILLISECONDS);
-		this.executor = scheduler;
+		this.schedule.start();
 	}
 
 	@Override
 	public void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
+		this.schedule.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.schedule.isRunning();
 	}
 
 }

@@ -1,19 +1,16 @@
 package io.github.outbox.inbox;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import io.github.outbox.schema.OutboxTable;
-import org.jspecify.annotations.Nullable;
+import io.github.outbox.support.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -32,19 +29,15 @@ final class InboxCleanup implements SmartLifecycle {
 
 	private final Duration retention;
 
-	private final Duration interval;
-
 	private final int batchSize;
 
-	private @Nullable ScheduledExecutorService executor;
-
-	private boolean failing;
+	private final PeriodicTask schedule;
 
 	InboxCleanup(DataSource dataSource, OutboxTable table, Duration retention, Duration interval, int batchSize) {
 		this.jdbcTemplate = new JdbcTemplate(dataSource);
 		this.retention = retention;
-		this.interval = interval;
 		this.batchSize = batchSize;
+		this.schedule = new PeriodicTask("Inbox cleanup", "outbox-inbox-cleanup", interval, this::removeExpired);
 		this.deleteBatch = "DELETE FROM " + table.qualifiedInboxName() + " WHERE ctid IN (SELECT ctid FROM "
 				+ table.qualifiedInboxName() + " WHERE received_at < now() - make_interval(secs => ?) LIMIT ? "
 				+ "FOR UPDATE SKIP LOCKED)";
@@ -70,45 +63,19 @@ final class InboxCleanup implements SmartLifecycle {
 		return removed;
 	}
 
-	private void run() {
-		try {
-			removeExpired();
-			if (this.failing) {
-				logger.info("Inbox cleanup works again");
-				this.failing = false;
-			}
-		}
-		catch (DataAccessException ex) {
-			if (!this.failing) {
-				logger.warn("Inbox cleanup failed; it tries again in {}", this.interval, ex);
-				this.failing = true;
-			}
-		}
-	}
-
 	@Override
 	public void start() {
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "outbox-inbox-cleanup");
-			thread.setDaemon(true);
-			return thread;
-		});
-		scheduler.scheduleWithFixedDelay(this::run, this.interval.toMillis(), this.interval.toMillis(),
-				TimeUnit.MILLISECONDS);
-		this.executor = scheduler;
+		this.schedule.start();
 	}
 
 	@Override
 	public void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
+		this.schedule.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.schedule.isRunning();
 	}
 
 }

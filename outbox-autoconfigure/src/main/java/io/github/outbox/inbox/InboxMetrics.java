@@ -1,6 +1,7 @@
 package io.github.outbox.inbox;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -30,26 +31,27 @@ interface InboxMetrics {
 	 */
 	final class Micrometer implements InboxMetrics {
 
-		private final MeterRegistry registry;
+		private final MeterProvider<Counter> processed;
+
+		private final MeterProvider<Counter> duplicates;
 
 		Micrometer(MeterRegistry registry) {
-			this.registry = registry;
+			this.processed = Counter.builder("outbox.inbox.processed")
+				.description("Outbox events processed by @Inbox listeners")
+				.withRegistry(registry);
+			this.duplicates = Counter.builder("outbox.inbox.duplicates")
+				.description("Outbox events skipped by @Inbox listeners because they were processed before")
+				.withRegistry(registry);
 		}
 
 		@Override
 		public void processed(String consumer, int count) {
-			counter("outbox.inbox.processed", "Outbox events processed by @Inbox listeners", consumer).increment(count);
+			this.processed.withTag("consumer", consumer).increment(count);
 		}
 
 		@Override
 		public void duplicates(String consumer, int count) {
-			counter("outbox.inbox.duplicates", "Outbox events skipped by @Inbox listeners because they were processed "
-					+ "before", consumer)
-				.increment(count);
-		}
-
-		private Counter counter(String name, String description, String consumer) {
-			return Counter.builder(name).description(description).tag("consumer", consumer).register(this.registry);
+			this.duplicates.withTag("consumer", consumer).increment(count);
 		}
 
 	}

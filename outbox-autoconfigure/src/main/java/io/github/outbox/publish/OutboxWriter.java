@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.github.outbox.schema.OutboxTable;
@@ -45,10 +46,10 @@ final class OutboxWriter {
 
 	/**
 	 * Reports the rows of a transaction that committed.
-	 * @param records the rows
+	 * @param counts how many of each type
 	 */
-	void committed(List<OutboxRecord> records) {
-		this.metrics.committed(records);
+	void committed(Map<PublishMetrics.EventType, Integer> counts) {
+		this.metrics.committed(counts);
 	}
 
 	private void insert(List<OutboxRecord> records) {

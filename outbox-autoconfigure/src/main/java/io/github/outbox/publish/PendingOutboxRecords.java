@@ -1,9 +1,12 @@
 package io.github.outbox.publish;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.outbox.OutboxEventException;
+import io.github.outbox.publish.PublishMetrics.EventType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +35,9 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 
 	private List<OutboxRecord> pending = new ArrayList<>();
 
-	// Written rows, for the metrics once the transaction commits.
-	private final List<OutboxRecord> written = new ArrayList<>();
+	// How many rows of each type were written, for the metrics once the transaction commits:
+	// counts only, so that a flush frees the rows themselves.
+	private Map<EventType, Integer> written = new HashMap<>();
 
 	// The rows pending at each savepoint that may still be rolled back to, oldest first.
 	private final List<SavepointState> savepoints = new ArrayList<>(0);
@@ -75,7 +79,7 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 			// Published by another before-commit callback, after this one wrote the batch:
 			// the transaction is still open, so write the row straight away.
 			this.writer.write(List.of(record));
-			this.written.add(record);
+			countWritten(record);
 			return;
 		}
 		this.pending.add(record);
@@ -94,7 +98,7 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	public void savepoint(Object savepoint) {
 		// Spring calls this once the savepoint exists: rows still pending cannot be written
 		// before it any more, so remember them in case a flush writes them after it.
-		this.savepoints.add(new SavepointState(savepoint, List.copyOf(this.pending), this.written.size()));
+		this.savepoints.add(new SavepointState(savepoint, List.copyOf(this.pending), Map.copyOf(this.written)));
 	}
 
 	@Override
@@ -102,8 +106,7 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 		int index = indexOf(savepoint);
 		// A savepoint unknown here was created before the first row of this transaction.
 		List<OutboxRecord> pendingAtSavepoint = (index >= 0) ? this.savepoints.get(index).pending() : List.of();
-		int writtenAtSavepoint = (index >= 0) ? this.savepoints.get(index).written() : 0;
-		this.written.subList(writtenAtSavepoint, this.written.size()).clear();
+		this.written = new HashMap<>((index >= 0) ? this.savepoints.get(index).written() : Map.of());
 		// The database undoes every row written after the savepoint; what was published
 		// before it and not written by then is pending again.
 		this.pending = new ArrayList<>(pendingAtSavepoint);
@@ -173,12 +176,16 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	private void writePending() {
 		if (!this.pending.isEmpty()) {
 			this.writer.write(this.pending);
-			this.written.addAll(this.pending);
+			this.pending.forEach(this::countWritten);
 			this.pending.clear();
 		}
 	}
 
-	private record SavepointState(Object savepoint, List<OutboxRecord> pending, int written) {
+	private void countWritten(OutboxRecord record) {
+		this.written.merge(new EventType(record.aggregateType(), record.type()), 1, Integer::sum);
+	}
+
+	private record SavepointState(Object savepoint, List<OutboxRecord> pending, Map<EventType, Integer> written) {
 
 	}
 

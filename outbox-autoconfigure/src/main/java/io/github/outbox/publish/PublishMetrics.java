@@ -1,9 +1,10 @@
 package io.github.outbox.publish;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -21,26 +22,42 @@ interface PublishMetrics {
 		}
 
 		@Override
-		public void committed(List<OutboxRecord> records) {
+		public void committed(Map<EventType, Integer> counts) {
 		}
 
 	};
 
 	void written(int rows, Duration duration);
 
-	void committed(List<OutboxRecord> records);
+	/**
+	 * Reports the events a transaction committed.
+	 * @param counts how many of each type
+	 */
+	void committed(Map<EventType, Integer> counts);
+
+	/**
+	 * The kind of an event, as the metrics tell events apart.
+	 *
+	 * @param aggregateType the aggregate type
+	 * @param type the event type
+	 */
+	record EventType(String aggregateType, String type) {
+
+	}
 
 	/**
 	 * Reports to Micrometer. Created only when Micrometer is on the class path.
 	 */
 	final class Micrometer implements PublishMetrics {
 
-		private final MeterRegistry registry;
+		private final MeterProvider<Counter> published;
 
 		private final Timer write;
 
 		Micrometer(MeterRegistry registry) {
-			this.registry = registry;
+			this.published = Counter.builder("outbox.events.published")
+				.description("Outbox events committed with their business change")
+				.withRegistry(registry);
 			this.write = Timer.builder("outbox.write")
 				.description("Time to insert the outbox rows of a transaction, in its commit")
 				.register(registry);
@@ -52,15 +69,10 @@ interface PublishMetrics {
 		}
 
 		@Override
-		public void committed(List<OutboxRecord> records) {
-			for (OutboxRecord record : records) {
-				Counter.builder("outbox.events.published")
-					.description("Outbox events committed with their business change")
-					.tag("aggregate.type", record.aggregateType())
-					.tag("event.type", record.type())
-					.register(this.registry)
-					.increment();
-			}
+		public void committed(Map<EventType, Integer> counts) {
+			counts.forEach((type, count) -> this.published
+				.withTags("aggregate.type", type.aggregateType(), "event.type", type.type())
+				.increment(count));
 		}
 
 	}

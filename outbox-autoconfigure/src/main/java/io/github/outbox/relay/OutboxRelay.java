@@ -122,21 +122,18 @@ final class OutboxRelay implements SmartLifecycle {
 	}
 
 	private void supervise() {
-		boolean standingBy = false;
 		while (this.running) {
 			if (this.leadership.tryAcquire()) {
 				logger.info("This instance relays the outbox");
-				standingBy = false;
 				this.standingBy = false;
 				relayWhileLeading();
 				this.leadership.close();
 			}
 			else {
-				if (!standingBy) {
+				if (!this.standingBy) {
 					logger.info("Another instance relays the outbox; this one stands by");
-					standingBy = true;
+					this.standingBy = true;
 				}
-				this.standingBy = true;
 				pause(this.checkInterval.toMillis());
 			}
 		}
@@ -144,20 +141,20 @@ final class OutboxRelay implements SmartLifecycle {
 
 	private void relayWhileLeading() {
 		BackOffExecution retries = this.backOff.start();
-		boolean failing = false;
+		this.failingSince = null;
 		while (this.running) {
 			EngineRun run;
 			try {
 				run = this.engineRuns.get();
 			}
 			catch (RuntimeException ex) {
-				failing = logFailure(failing, "the engine could not be created: " + ex.getMessage(), ex);
+				failed("the engine could not be created: " + ex.getMessage(), ex);
 				pause(nextDelay(retries));
 				continue;
 			}
 			this.current = run;
 			run.start();
-			Outcome outcome = awaitEnd(run, failing);
+			Outcome outcome = awaitEnd(run);
 			this.current = null;
 			run.close();
 			if (!this.running) {
@@ -169,26 +166,22 @@ final class OutboxRelay implements SmartLifecycle {
 				return;
 			}
 			if (outcome == Outcome.FAILED_AFTER_STREAMING) {
-				failing = false;
 				retries = this.backOff.start();
 			}
 			String failure = run.failure();
-			failing = logFailure(failing, (failure != null) ? failure : "the engine ended", run.failureCause());
+			failed((failure != null) ? failure : "the engine ended", run.failureCause());
 			pause(nextDelay(retries));
 		}
 	}
 
-	private boolean logFailure(boolean alreadyFailing, String failure, @Nullable Throwable cause) {
-		if (this.failingSince == null) {
-			this.failingSince = Instant.now();
-		}
-		if (alreadyFailing) {
+	// Warns when the relay starts failing; while it keeps failing, only at DEBUG.
+	private void failed(String failure, @Nullable Throwable cause) {
+		if (this.failingSince != null) {
 			logger.debug("The relay stopped again: {}", failure);
+			return;
 		}
-		else {
-			logger.warn("The relay stopped: {}; it restarts with a growing delay until it runs again", failure, cause);
-		}
-		return true;
+		this.failingSince = Instant.now();
+		logger.warn("The relay stopped: {}; it restarts with a growing delay until it runs again", failure, cause);
 	}
 
 	private long nextDelay(BackOffExecution retries) {
@@ -199,7 +192,7 @@ final class OutboxRelay implements SmartLifecycle {
 	/**
 	 * Waits for the run to end while this instance keeps the lock.
 	 */
-	private Outcome awaitEnd(EngineRun run, boolean recovering) {
+	private Outcome awaitEnd(EngineRun run) {
 		boolean streamed = false;
 		try {
 			while (this.running && !run.isDone()) {
@@ -209,9 +202,9 @@ final class OutboxRelay implements SmartLifecycle {
 				run.awaitDone(this.checkInterval);
 				if (!streamed && run.isStreaming()) {
 					streamed = true;
-					this.failingSince = null;
-					if (recovering) {
+					if (this.failingSince != null) {
 						logger.info("The relay runs again");
+						this.failingSince = null;
 					}
 				}
 			}

@@ -4,14 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.IntStream;
 
-import io.github.outbox.OutboxMessage;
-import io.github.outbox.OutboxPublisher;
 import io.github.outbox.testsupport.KafkaRecordCollector;
-import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +17,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,8 +40,8 @@ class RelayFailoverIntegrationTests {
 			await().atMost(DELIVERY).until(() -> firstRelay.isRelaying() || secondRelay.isRelaying());
 			assertThat(firstRelay.isRelaying() && secondRelay.isRelaying()).as("both relaying").isFalse();
 
-			List<String> published = new ArrayList<>(publish(first, 50));
-			published.addAll(publish(second, 50));
+			List<String> published = new ArrayList<>(RelayTestSupport.publishEach(first, "shift", 50));
+			published.addAll(RelayTestSupport.publishEach(second, "shift", 50));
 			records.awaitKeys(published, DELIVERY);
 			assertThat(firstRelay.isRelaying() && secondRelay.isRelaying()).as("both relaying").isFalse();
 
@@ -64,7 +57,7 @@ class RelayFailoverIntegrationTests {
 			Duration takeover = Duration.between(stopped, Instant.now());
 			assertThat(takeover).as("take-over time").isLessThan(Duration.ofSeconds(15));
 
-			published.addAll(publish(standby, 100));
+			published.addAll(RelayTestSupport.publishEach(standby, "shift", 100));
 			records.awaitKeys(published, DELIVERY);
 		}
 	}
@@ -76,16 +69,6 @@ class RelayFailoverIntegrationTests {
 		start(relay).close();
 		assertThat(output).doesNotContain("Engine has failed").doesNotContain(" ERROR ");
 	}
-
-	private static List<String> publish(ConfigurableApplicationContext context, int count) {
-		OutboxPublisher outbox = context.getBean(OutboxPublisher.class);
-		TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
-		List<String> ids = IntStream.range(0, count).mapToObj((i) -> UUID.randomUUID().toString()).toList();
-		ids.forEach((id) -> transaction
-			.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of("shift", id, "Handed", Map.of()))));
-		return ids;
-	}
-
 
 	private static ConfigurableApplicationContext start(RelayTestSupport relay) {
 		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)

@@ -2,14 +2,8 @@ package io.github.outbox.relay;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.IntStream;
 
-import io.github.outbox.OutboxMessage;
-import io.github.outbox.OutboxPublisher;
 import io.github.outbox.testsupport.KafkaRecordCollector;
-import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +17,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +50,7 @@ class RelayHealthIntegrationTests {
 				.containsEntry("slotActive", true)
 				.containsEntry("walStatus", "reserved");
 
-			List<String> before = publish(context, 20);
+			List<String> before = RelayTestSupport.publishEach(context, "invoice", 20);
 			records.awaitKeys(before, DELIVERY);
 			assertThat(meters.get("outbox.relay.events.delivered").counter().count()).isGreaterThanOrEqualTo(20);
 			assertThat(meters.get("outbox.relay.delivery.lag").timer().count()).isGreaterThanOrEqualTo(20);
@@ -65,7 +58,7 @@ class RelayHealthIntegrationTests {
 
 			outboxRelay.stop();
 			double retainedBefore = retainedWal(meters);
-			List<String> whileStopped = publish(context, 200);
+			List<String> whileStopped = RelayTestSupport.publishEach(context, "invoice", 200);
 			Health stopped = health.health(true);
 			assertThat(stopped.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(stopped.getDetails()).containsEntry("relay", "stopped")
@@ -82,16 +75,6 @@ class RelayHealthIntegrationTests {
 	private static double retainedWal(MeterRegistry meters) {
 		return meters.get("outbox.relay.slot.retained.wal").gauge().value();
 	}
-
-	private static List<String> publish(ConfigurableApplicationContext context, int count) {
-		OutboxPublisher outbox = context.getBean(OutboxPublisher.class);
-		TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
-		List<String> ids = IntStream.range(0, count).mapToObj((i) -> UUID.randomUUID().toString()).toList();
-		ids.forEach((id) -> transaction
-			.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of("invoice", id, "Issued", Map.of()))));
-		return ids;
-	}
-
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration(excludeName = {

@@ -1,11 +1,19 @@
 package io.github.outbox.testsupport;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
+import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPublisher;
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What each relay test needs to itself on the shared PostgreSQL and Kafka: a database, a
@@ -53,6 +61,22 @@ public record RelayTestSupport(Database database, String name, String bootstrapS
 			int equals = property.indexOf('=');
 			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
 		}
+	}
+
+	/**
+	 * Publishes events with random aggregate ids, each in a transaction of its own.
+	 * @param context the application
+	 * @param aggregateType the aggregate type of every event
+	 * @param count how many
+	 * @return the aggregate ids, which become the record keys, in publication order
+	 */
+	public static List<String> publishEach(ApplicationContext context, String aggregateType, int count) {
+		OutboxPublisher outbox = context.getBean(OutboxPublisher.class);
+		TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
+		List<String> ids = IntStream.range(0, count).mapToObj((i) -> UUID.randomUUID().toString()).toList();
+		ids.forEach((id) -> transaction
+			.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of(aggregateType, id, "Happened", Map.of()))));
+		return ids;
 	}
 
 	public KafkaRecordCollector collector() {
