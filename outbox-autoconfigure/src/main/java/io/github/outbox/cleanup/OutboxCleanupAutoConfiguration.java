@@ -60,13 +60,17 @@ public final class OutboxCleanupAutoConfiguration {
 				ObjectProvider<CleanupMetrics> metrics) {
 			validate(properties);
 			JdbcTemplate jdbcTemplate = new JdbcTemplate(dataSource);
-			CleanupJob job = switch (properties.getStrategy()) {
-				case PARTITIONS -> new CleanupJob.Partitions(properties.getRetention(),
-						properties.getPartitions().getAhead(), partitions(dataSource, table, properties),
-						new ExpiredRows(jdbcTemplate, quoted(table, table.name() + "_default"), properties.getBatchSize()));
-				default -> new CleanupJob.Retention(properties.getRetention(),
+			CleanupJob job;
+			if (properties.getStrategy() == Strategy.PARTITIONS) {
+				OutboxPartitions partitions = partitions(dataSource, table, properties);
+				job = new CleanupJob.Partitions(properties.getRetention(), properties.getPartitions().getAhead(),
+						partitions, new ExpiredRows(jdbcTemplate, table.qualified(partitions.defaultPartitionName()),
+								properties.getBatchSize()));
+			}
+			else {
+				job = new CleanupJob.Retention(properties.getRetention(),
 						new ExpiredRows(jdbcTemplate, table.qualifiedName(), properties.getBatchSize()));
-			};
+			}
 			return new ScheduledCleanup(job, new CleanupLock(dataSource, table),
 					metrics.getIfAvailable(() -> CleanupMetrics.NONE), properties.getInterval(), Clock.systemUTC());
 		}
@@ -119,10 +123,6 @@ public final class OutboxCleanupAutoConfiguration {
 		return new OutboxPartitions(new JdbcTemplate(dataSource),
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), table,
 				properties.getPartitions().getRange());
-	}
-
-	private static String quoted(OutboxTable table, String name) {
-		return '"' + table.schema() + "\".\"" + name + '"';
 	}
 
 	static void validate(OutboxCleanupProperties properties) {

@@ -83,14 +83,14 @@ final class OutboxPartitions {
 				return false;
 			}
 			String root = this.table.qualifiedName();
-			String old = qualified(unpartitionedName());
+			String old = this.table.qualified(unpartitionedName());
 			this.jdbcTemplate.execute("LOCK TABLE " + root + " IN ACCESS EXCLUSIVE MODE");
 			this.jdbcTemplate.execute("ALTER TABLE " + root + " RENAME TO \"" + unpartitionedName() + "\"");
 			this.jdbcTemplate.execute("CREATE TABLE " + root + " (LIKE " + old + " INCLUDING DEFAULTS INCLUDING COMMENTS"
 					+ ", CONSTRAINT \"" + this.table.name() + "_partitioned_pk\" PRIMARY KEY (id, created_at))"
 					+ " PARTITION BY RANGE (created_at)");
-			this.jdbcTemplate.execute("CREATE TABLE " + qualified(defaultPartitionName()) + " PARTITION OF " + root
-					+ " DEFAULT");
+			this.jdbcTemplate.execute(
+					"CREATE TABLE " + this.table.qualified(defaultPartitionName()) + " PARTITION OF " + root + " DEFAULT");
 			String publication = "\"" + this.table.publication() + "\"";
 			this.jdbcTemplate.execute("ALTER PUBLICATION " + publication + " SET TABLE " + root);
 			this.jdbcTemplate.execute("ALTER PUBLICATION " + publication
@@ -127,7 +127,7 @@ final class OutboxPartitions {
 			try {
 				this.transaction.executeWithoutResult((status) -> {
 					this.jdbcTemplate.execute(LOCK_TIMEOUT);
-					this.jdbcTemplate.execute("CREATE TABLE " + qualified(name) + " PARTITION OF "
+					this.jdbcTemplate.execute("CREATE TABLE " + this.table.qualified(name) + " PARTITION OF "
 							+ this.table.qualifiedName() + " FOR VALUES FROM ('" + BOUND_FORMAT.format(start) + "') TO ('"
 							+ BOUND_FORMAT.format(end) + "')");
 				});
@@ -166,7 +166,7 @@ final class OutboxPartitions {
 		for (String name : expired) {
 			this.transaction.executeWithoutResult((status) -> {
 				this.jdbcTemplate.execute(LOCK_TIMEOUT);
-				this.jdbcTemplate.execute("DROP TABLE " + qualified(name));
+				this.jdbcTemplate.execute("DROP TABLE " + this.table.qualified(name));
 			});
 		}
 		return expired.size();
@@ -182,16 +182,12 @@ final class OutboxPartitions {
 			return false;
 		}
 		Boolean expired = this.jdbcTemplate.queryForObject("SELECT coalesce(max(created_at) < ?, true) FROM "
-				+ qualified(unpartitionedName()), Boolean.class, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+				+ this.table.qualified(unpartitionedName()), Boolean.class, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
 		if (!Boolean.TRUE.equals(expired)) {
 			return false;
 		}
-		this.jdbcTemplate.execute("DROP TABLE " + qualified(unpartitionedName()));
+		this.jdbcTemplate.execute("DROP TABLE " + this.table.qualified(unpartitionedName()));
 		return true;
-	}
-
-	private String qualified(String name) {
-		return '"' + this.table.schema() + "\".\"" + name + '"';
 	}
 
 	private @Nullable String relkind(String name) {

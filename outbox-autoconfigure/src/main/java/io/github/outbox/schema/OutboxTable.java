@@ -33,7 +33,7 @@ public record OutboxTable(String schema, String name, String publication, String
 	 * @return the qualified name, such as {@code "public"."outbox_event"}
 	 */
 	public String qualifiedName() {
-		return '"' + this.schema + "\".\"" + this.name + '"';
+		return qualified(this.name);
 	}
 
 	/**
@@ -41,7 +41,16 @@ public record OutboxTable(String schema, String name, String publication, String
 	 * @return the qualified name, such as {@code "public"."outbox_inbox"}
 	 */
 	public String qualifiedInboxName() {
-		return '"' + this.schema + "\".\"" + this.inbox + '"';
+		return qualified(this.inbox);
+	}
+
+	/**
+	 * Returns the quoted name of a table in the outbox's schema, for use in SQL.
+	 * @param table a table name, such as a partition's
+	 * @return the qualified name, such as {@code "public"."outbox_event_default"}
+	 */
+	public String qualified(String table) {
+		return '"' + this.schema + "\".\"" + table + '"';
 	}
 
 	@Override
