@@ -92,7 +92,15 @@ final class OutboxPartitions {
 			this.jdbcTemplate.execute(
 					"CREATE TABLE " + this.table.qualified(defaultPartitionName()) + " PARTITION OF " + root + " DEFAULT");
 			String publication = "\"" + this.table.publication() + "\"";
-			this.jdbcTemplate.execute("ALTER PUBLICATION " + publication + " SET TABLE " + root);
+			// The plain table leaves the publication and the root joins it; other members (the
+			// signal table) stay.
+			Boolean published = this.jdbcTemplate.queryForObject("SELECT EXISTS (SELECT 1 FROM pg_publication_rel r"
+					+ " JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = ? AND r.prrelid = ?::regclass)",
+					Boolean.class, this.table.publication(), old);
+			if (Boolean.TRUE.equals(published)) {
+				this.jdbcTemplate.execute("ALTER PUBLICATION " + publication + " DROP TABLE " + old);
+			}
+			this.jdbcTemplate.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + root);
 			this.jdbcTemplate.execute("ALTER PUBLICATION " + publication
 					+ " SET (publish = 'insert', publish_via_partition_root = true)");
 			Boolean empty = this.jdbcTemplate.queryForObject("SELECT NOT EXISTS (SELECT 1 FROM " + old + ")",

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPayloadSerializer;
+import io.github.outbox.support.JsonText;
 
 import org.springframework.util.unit.DataSize;
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,6 +78,8 @@ final class OutboxConnectorSettings {
 		properties.setProperty("slot.name", relay.getSlotName());
 		properties.setProperty("publication.name", table.publication());
 		properties.setProperty("table.include.list", table.schema() + "." + table.name());
+		properties.setProperty("signal.data.collection", table.signalDataCollection());
+		properties.setProperty("predicates.isSignal.pattern", ".*" + Pattern.quote("." + table.signalDataCollection()));
 		properties.setProperty("transforms.outbox.route.topic.replacement", relay.getTopic());
 
 		// The position is kept in a compacted Kafka topic, as Kafka Connect keeps it.

@@ -3,16 +3,17 @@ package io.github.outbox.schema;
 /**
  * The outbox's database objects: the outbox table, the publication Debezium streams it from
  * and the inbox table of the consumer side, all in one schema, with names already checked to be
- * valid PostgreSQL identifiers.
+ * valid PostgreSQL identifiers. Debezium's signal table is among them.
  *
  * @param schema the schema of the tables
  * @param name the name of the outbox table
  * @param publication the name of the publication that covers the outbox table
  * @param inbox the name of the inbox table
+ * @param signal the name of Debezium's signal table, through which events are replayed
  * @author Outbox contributors
  * @since 0.1.0
  */
-public record OutboxTable(String schema, String name, String publication, String inbox) {
+public record OutboxTable(String schema, String name, String publication, String inbox, String signal) {
 
 	/**
 	 * Creates a new instance.
@@ -20,7 +21,7 @@ public record OutboxTable(String schema, String name, String publication, String
 	 * identifier
 	 */
 	public OutboxTable {
-		for (String identifier : new String[] { schema, name, publication, inbox }) {
+		for (String identifier : new String[] { schema, name, publication, inbox, signal }) {
 			String problem = SqlIdentifiers.problem(identifier);
 			if (problem != null) {
 				throw new IllegalArgumentException("'" + identifier + "' " + problem);
@@ -42,6 +43,23 @@ public record OutboxTable(String schema, String name, String publication, String
 	 */
 	public String qualifiedInboxName() {
 		return qualified(this.inbox);
+	}
+
+	/**
+	 * Returns the schema-qualified, quoted name of Debezium's signal table, for use in SQL.
+	 * @return the qualified name, such as {@code "public"."outbox_signal"}
+	 */
+	public String qualifiedSignalName() {
+		return qualified(this.signal);
+	}
+
+	/**
+	 * Returns the name of Debezium's signal table as Debezium's {@code signal.data.collection}
+	 * names it.
+	 * @return the name, such as {@code public.outbox_signal}
+	 */
+	public String signalDataCollection() {
+		return this.schema + "." + this.signal;
 	}
 
 	/**

@@ -37,6 +37,11 @@ public class OutboxTableProperties implements Validator {
 	 */
 	private String inbox = "outbox_inbox";
 
+	/**
+	 * Name of Debezium's signal table, through which the relay is asked to replay events.
+	 */
+	private String signal = "outbox_signal";
+
 	public String getSchema() {
 		return this.schema;
 	}
@@ -69,12 +74,20 @@ public class OutboxTableProperties implements Validator {
 		this.inbox = inbox;
 	}
 
+	public String getSignal() {
+		return this.signal;
+	}
+
+	public void setSignal(String signal) {
+		this.signal = signal;
+	}
+
 	/**
 	 * Returns the configured table.
 	 * @return the table
 	 */
 	public OutboxTable toTable() {
-		return new OutboxTable(this.schema, this.name, this.publication, this.inbox);
+		return new OutboxTable(this.schema, this.name, this.publication, this.inbox, this.signal);
 	}
 
 	@Override
@@ -89,6 +102,7 @@ public class OutboxTableProperties implements Validator {
 		reject(errors, "name", properties.getName());
 		reject(errors, "publication", properties.getPublication());
 		reject(errors, "inbox", properties.getInbox());
+		reject(errors, "signal", properties.getSignal());
 	}
 
 	static void reject(Errors errors, String field, @Nullable String identifier) {

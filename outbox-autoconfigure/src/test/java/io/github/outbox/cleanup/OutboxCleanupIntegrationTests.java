@@ -183,7 +183,7 @@ class OutboxCleanupIntegrationTests {
 			assertThat(jdbc.queryForObject("SELECT pubviaroot FROM pg_publication WHERE pubname = 'outbox_publication'",
 					Boolean.class)).isTrue();
 			assertThat(jdbc.queryForList("SELECT c.relname FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid",
-					String.class)).containsExactly("outbox_event");
+					String.class)).containsExactlyInAnyOrder("outbox_event", "outbox_signal");
 			// The current range and three ahead, besides the default partition.
 			assertThat(partitions(jdbc)).hasSize(5).contains("outbox_event_default");
 

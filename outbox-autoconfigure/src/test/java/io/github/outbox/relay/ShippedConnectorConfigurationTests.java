@@ -31,7 +31,9 @@ class ShippedConnectorConfigurationTests {
 			.containsEntry("table.include.list", "public.outbox_event")
 			.containsEntry("snapshot.mode", "no_data")
 			.containsEntry("extended.headers.enabled", "false")
-			.containsEntry("transforms", "outbox,dropRouterId,headers")
+			.containsEntry("signal.data.collection", "public.outbox_signal")
+			.containsEntry("transforms", "dropSignals,outbox,dropRouterId,headers")
+			.containsEntry("predicates.isSignal.pattern", ".*\\.public\\.outbox_signal")
 			.containsEntry("transforms.dropRouterId.headers", "id")
 			.containsEntry("transforms.outbox.route.topic.replacement", "outbox.event.${routedByValue}")
 			.containsEntry("transforms.outbox.table.fields.additional.placement",
@@ -47,7 +49,7 @@ class ShippedConnectorConfigurationTests {
 		}
 		Map<String, String> expected = new TreeMap<>();
 		OutboxConnectorSettings.shipped().forEach((key, value) -> {
-			if (key.startsWith("transforms")) {
+			if (key.startsWith("transforms") || key.startsWith("predicates")) {
 				expected.put("debezium." + key, value);
 			}
 			else if (!key.contains("converter") && !key.startsWith("topic.creation.") && !key.equals("tasks.max")
@@ -69,13 +71,15 @@ class ShippedConnectorConfigurationTests {
 		RelayDatabase database = new RelayDatabase("jdbc:postgresql://db:6543/orders", "db", 6543, "orders", "relay",
 				"secret", "require");
 		Properties engine = OutboxConnectorSettings.forEmbeddedEngine(database,
-				new OutboxTable("sales", "outbox", "sales_publication", "outbox_inbox"), relay, Map.of("bootstrap.servers", "k:9092"));
+				new OutboxTable("sales", "outbox", "sales_publication", "outbox_inbox", "sales_signal"), relay,
+				Map.of("bootstrap.servers", "k:9092"));
 
 		Map<String, String> shipped = OutboxConnectorSettings.shipped();
 		for (String routing : new String[] { "transforms", "transforms.outbox.type", "transforms.dropRouterId.type",
 				"transforms.dropRouterId.headers",
 				"transforms.outbox.table.fields.additional.placement", "transforms.outbox.table.field.event.timestamp",
-				"transforms.headers.type", "transforms.headers.header", "plugin.name", "topic.prefix",
+				"transforms.headers.type", "transforms.headers.header", "transforms.dropSignals.type",
+				"transforms.dropSignals.predicate", "predicates", "predicates.isSignal.type", "plugin.name", "topic.prefix",
 				"publication.autocreate.mode" }) {
 			assertThat(engine.getProperty(routing)).as(routing).isEqualTo(shipped.get(routing));
 		}
@@ -88,6 +92,8 @@ class ShippedConnectorConfigurationTests {
 			.containsEntry("slot.name", "orders_slot")
 			.containsEntry("publication.name", "sales_publication")
 			.containsEntry("table.include.list", "sales.outbox")
+			.containsEntry("signal.data.collection", "sales.sales_signal")
+			.containsEntry("predicates.isSignal.pattern", ".*\\Q.sales.sales_signal\\E")
 			.containsEntry("transforms.outbox.route.topic.replacement", "events.${routedByValue}")
 			.containsEntry("offset.storage", RelayOffsetStore.class.getName())
 			.containsEntry("offset.storage.topic", "outbox-relay-offsets")

@@ -50,12 +50,23 @@ class OutboxMigrationsIntegrationTests {
 	}
 
 	@Test
-	void migrationsCreateAPublicationOfInsertsIntoTheOutboxTableOnly() {
+	void migrationsCreateAPublicationOfInsertsIntoTheOutboxAndSignalTablesOnly() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_publication")).run((context) -> {
 			assertThat(publication(context, "outbox_publication"))
 				.isEqualTo(Map.of("puballtables", false, "pubinsert", true, "pubupdate", false, "pubdelete", false,
 						"pubtruncate", false));
-			assertThat(publishedTables(context, "outbox_publication")).containsExactly("public.outbox_event");
+			assertThat(publishedTables(context, "outbox_publication")).containsExactlyInAnyOrder("public.outbox_event",
+					"public.outbox_signal");
+		});
+	}
+
+	@Test
+	void migrationsCreateTheSignalTableWithTheThreeColumnsDebeziumWritesAndReads() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_signal")).run((context) -> {
+			assertThat(columns(context, "public", "outbox_signal")).containsExactly(
+					"id character varying(64) not null", "type character varying(32) not null", "data text null");
+			jdbc(context).update("INSERT INTO public.outbox_signal VALUES (?, ?, ?)", "a-watermark-open",
+					"snapshot-window-open", "{}");
 		});
 	}
 
@@ -64,7 +75,7 @@ class OutboxMigrationsIntegrationTests {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_shared")).run((context) -> {
 			assertThat(history(context, "public.flyway_schema_history")).containsExactly(
 					"1 create orders", "1.0.0.1 outbox create table", "1.0.0.2 outbox create publication",
-					"1.0.0.3 outbox create inbox");
+					"1.0.0.3 outbox create inbox", "1.0.0.4 outbox create signal table");
 			assertThat(tableExists(context, "public", "outbox_schema_history")).isFalse();
 		});
 	}
@@ -79,7 +90,7 @@ class OutboxMigrationsIntegrationTests {
 					SELECT pg_get_constraintdef(oid) FROM pg_constraint
 					WHERE conrelid = 'public.outbox_inbox'::regclass AND contype = 'p'""", String.class))
 				.isEqualTo("PRIMARY KEY (consumer, event_id)");
-			assertThat(publishedTables(context, "outbox_publication")).containsExactly("public.outbox_event");
+			assertThat(publishedTables(context, "outbox_publication")).doesNotContain("public.outbox_inbox");
 		});
 	}
 
@@ -87,13 +98,15 @@ class OutboxMigrationsIntegrationTests {
 	void migrationsUseTheConfiguredSchemaTableAndPublicationNames() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_names"))
 			.withPropertyValues("outbox.table.schema=messaging", "outbox.table.name=domain_events",
-					"outbox.table.publication=messaging_events", "outbox.table.inbox=processed_events")
+					"outbox.table.publication=messaging_events", "outbox.table.inbox=processed_events",
+					"outbox.table.signal=relay_signals")
 			.run((context) -> {
 				assertThat(tableExists(context, "messaging", "domain_events")).isTrue();
 				assertThat(tableExists(context, "messaging", "processed_events")).isTrue();
 				assertThat(tableExists(context, "public", "outbox_event")).isFalse();
 				assertThat(tableExists(context, "messaging", "processed_events")).isTrue();
-				assertThat(publishedTables(context, "messaging_events")).containsExactly("messaging.domain_events");
+				assertThat(publishedTables(context, "messaging_events")).containsExactlyInAnyOrder("messaging.domain_events",
+						"messaging.relay_signals");
 				publishOne(context);
 				assertThat(jdbc(context).queryForObject("SELECT count(*) FROM messaging.domain_events", Integer.class))
 					.isOne();
@@ -109,7 +122,8 @@ class OutboxMigrationsIntegrationTests {
 				assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
 				assertThat(history(context, "public.outbox_schema_history")).containsExactly(
 						"0 << Flyway Baseline >>", "1.0.0.1 outbox create table",
-						"1.0.0.2 outbox create publication", "1.0.0.3 outbox create inbox");
+						"1.0.0.2 outbox create publication", "1.0.0.3 outbox create inbox",
+						"1.0.0.4 outbox create signal table");
 				publishOne(context);
 			});
 	}
@@ -154,11 +168,12 @@ class OutboxMigrationsIntegrationTests {
 			.withPropertyValues("outbox.enabled=false")
 			.run((context) -> applyShippedMigrationsByHand(jdbc(context),
 					Map.of("outbox_schema", "public", "outbox_table", "outbox_event", "outbox_publication",
-							"outbox_publication", "outbox_inbox", "outbox_inbox")));
+							"outbox_publication", "outbox_inbox", "outbox_inbox", "outbox_signal", "outbox_signal")));
 		this.contextRunner.withPropertyValues(database).withPropertyValues("outbox.flyway.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
-			assertThat(publishedTables(context, "outbox_publication")).containsExactly("public.outbox_event");
+			assertThat(publishedTables(context, "outbox_publication")).containsExactlyInAnyOrder("public.outbox_event",
+					"public.outbox_signal");
 			publishOne(context);
 		});
 	}
@@ -184,7 +199,7 @@ class OutboxMigrationsIntegrationTests {
 			Resource[] scripts = new PathMatchingResourcePatternResolver()
 				.getResources(OutboxMigrations.LOCATION + "/*.sql");
 			Arrays.sort(scripts, Comparator.comparing(Resource::getFilename));
-			assertThat(scripts).hasSize(3);
+			assertThat(scripts).hasSize(4);
 			for (Resource script : scripts) {
 				String sql = script.getContentAsString(StandardCharsets.UTF_8);
 				for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {

@@ -12,27 +12,27 @@ class OutboxTableTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "outbox_event", "_private", "events2", "a" })
 	void acceptsLowercaseUnquotedIdentifiers(String name) {
-		assertThat(new OutboxTable("public", name, "outbox_publication", "outbox_inbox").name()).isEqualTo(name);
+		assertThat(new OutboxTable("public", name, "outbox_publication", "outbox_inbox", "outbox_signal").name()).isEqualTo(name);
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", "OutboxEvent", "outbox-event", "2events", "outbox event", "outbox\";drop table x;--",
 			"schema.table" })
 	void refusesAnythingElse(String name) {
-		assertThatIllegalArgumentException().isThrownBy(() -> new OutboxTable("public", name, "outbox_publication", "outbox_inbox"))
+		assertThatIllegalArgumentException().isThrownBy(() -> new OutboxTable("public", name, "outbox_publication", "outbox_inbox", "outbox_signal"))
 			.withMessageContaining("use lowercase letters, digits and underscores");
 	}
 
 	@Test
 	void refusesIdentifiersLongerThanPostgresKeeps() {
-		assertThat(new OutboxTable("public", "a".repeat(63), "p", "i").name()).hasSize(63);
-		assertThatIllegalArgumentException().isThrownBy(() -> new OutboxTable("public", "a".repeat(64), "p", "i"));
+		assertThat(new OutboxTable("public", "a".repeat(63), "p", "i", "s").name()).hasSize(63);
+		assertThatIllegalArgumentException().isThrownBy(() -> new OutboxTable("public", "a".repeat(64), "p", "i", "s"));
 	}
 
 	@Test
 	void qualifiedNameIsQuotedForSql() {
-		assertThat(new OutboxTable("messaging", "events", "p", "outbox_inbox").qualifiedName()).isEqualTo("\"messaging\".\"events\"");
-		assertThat(new OutboxTable("messaging", "events", "p", "outbox_inbox")).hasToString("messaging.events");
+		assertThat(new OutboxTable("messaging", "events", "p", "outbox_inbox", "outbox_signal").qualifiedName()).isEqualTo("\"messaging\".\"events\"");
+		assertThat(new OutboxTable("messaging", "events", "p", "outbox_inbox", "outbox_signal")).hasToString("messaging.events");
 	}
 
 }

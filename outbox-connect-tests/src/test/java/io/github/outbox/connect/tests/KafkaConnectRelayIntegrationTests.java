@@ -3,11 +3,17 @@ package io.github.outbox.connect.tests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +23,7 @@ import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+import io.github.outbox.replay.OutboxReplay;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -40,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  * The Kafka Connect configuration shipped in {@code db/debezium/kafka-connect}, deployed
  * unchanged but for addresses on a real Kafka Connect worker in distributed mode, delivers the
  * same records as the embedded relay: each event is relayed by both, through two slots on the
- * one publication, and the two records are compared.
+ * one publication, and the two records are compared. A replay asked for through the signal
+ * table makes both republish them unchanged.
  */
 class KafkaConnectRelayIntegrationTests {
 
@@ -114,6 +122,26 @@ class KafkaConnectRelayIntegrationTests {
 			assertThat(tagged.headers()).containsOnlyKeys("eventId", "eventType", "tenant", "note")
 				.containsEntry("tenant", "acme")
 				.containsEntry("note", "line1\n\"quoted\"");
+
+			// A replay through the signal table: both relays republish the three events as they
+			// were, and nothing of the signal table itself reaches Kafka.
+			Instant firstWritten = jdbc.queryForObject("SELECT min(created_at) FROM outbox_event", Timestamp.class)
+				.toLocalDateTime()
+				.toInstant(ZoneOffset.UTC);
+			assertThat(service.getBean(OutboxReplay.class)
+				.replay(firstWritten, Instant.now().plusSeconds(1))
+				.events()).isEqualTo(3);
+			for (String prefix : new String[] { "outbox.event.", "embedded." }) {
+				List<Delivered> twice = delivered(connect.kafka()
+					.consume(6, DELIVERY.toMillis(), prefix + "order", prefix + "invoice"));
+				assertThat(twice).as(prefix).hasSize(6);
+				Map<String, List<Delivered>> copies = twice.stream()
+					.collect(Collectors.groupingBy((record) -> record.headers().get("eventId")));
+				assertThat(copies).as(prefix).hasSize(3);
+				copies.values().forEach((pair) -> assertThat(pair.get(1)).isEqualTo(pair.get(0)));
+			}
+			assertThat(connect.kafka().createAdminClient().listTopics().names().get())
+				.noneMatch((topic) -> topic.contains("outbox_signal"));
 		}
 		finally {
 			connect.deleteConnector("outbox-connector");
@@ -143,15 +171,21 @@ class KafkaConnectRelayIntegrationTests {
 
 	private static Map<String, Delivered> byEventId(Iterable<ConsumerRecord<byte[], byte[]>> records) {
 		Map<String, Delivered> byId = new HashMap<>();
+		delivered(records).forEach((record) -> byId.put(record.headers().get("eventId"), record));
+		return byId;
+	}
+
+	private static List<Delivered> delivered(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+		List<Delivered> delivered = new ArrayList<>();
 		for (ConsumerRecord<byte[], byte[]> record : records) {
 			Map<String, String> headers = new LinkedHashMap<>();
 			for (Header header : record.headers()) {
 				headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
 			}
-			byId.put(headers.get("eventId"), new Delivered(record.topic(), string(record.key()), string(record.value()), headers,
+			delivered.add(new Delivered(record.topic(), string(record.key()), string(record.value()), headers,
 					record.timestamp()));
 		}
-		return byId;
+		return delivered;
 	}
 
 	private static String string(byte[] bytes) {

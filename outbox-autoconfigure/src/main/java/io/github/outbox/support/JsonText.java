@@ -1,18 +1,19 @@
-package io.github.outbox.publish;
+package io.github.outbox.support;
 
 import java.util.Map;
 
 /**
- * The little JSON the write path produces itself (a flat object of string headers), and the
- * size of JSON text once encoded as UTF-8. Headers are not given to the payload serializer,
- * which an application may have replaced with one that shapes payloads its own way.
+ * The little JSON the starter produces itself (a flat object of string headers, a replay
+ * signal), and the size of JSON text once encoded as UTF-8. Headers are not given to the
+ * payload serializer, which an application may have replaced with one that shapes payloads its
+ * own way. Internal.
  */
-final class JsonText {
+public final class JsonText {
 
 	private JsonText() {
 	}
 
-	static String object(Map<String, String> members) {
+	public static String object(Map<String, String> members) {
 		StringBuilder json = new StringBuilder(32 * members.size() + 2).append('{');
 		members.forEach((name, value) -> {
 			if (json.length() > 1) {
@@ -23,6 +24,17 @@ final class JsonText {
 			appendString(json, value);
 		});
 		return json.append('}').toString();
+	}
+
+	/**
+	 * Returns a string as a JSON string literal.
+	 * @param value the string
+	 * @return the literal, quotes included
+	 */
+	public static String string(String value) {
+		StringBuilder json = new StringBuilder(value.length() + 2);
+		appendString(json, value);
+		return json.toString();
 	}
 
 	private static void appendString(StringBuilder json, String value) {
@@ -48,7 +60,7 @@ final class JsonText {
 		json.append('"');
 	}
 
-	static long utf8Length(String text) {
+	public static long utf8Length(String text) {
 		long length = 0;
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);

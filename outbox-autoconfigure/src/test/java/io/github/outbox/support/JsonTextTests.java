@@ -1,4 +1,4 @@
-package io.github.outbox.publish;
+package io.github.outbox.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
