@@ -1,0 +1,83 @@
+package io.github.outbox.benchmarks;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * How fast the embedded relay empties a backlog: events are committed, one per transaction,
+ * while no relay runs; then a service with the relay starts, and the time to Kafka's
+ * acknowledgement of the last event is measured from its start and from the first delivery.
+ */
+final class RelayDrain {
+
+	private final Services services;
+
+	RelayDrain(Services services) {
+		this.services = services;
+	}
+
+	/**
+	 * Drains a backlog.
+	 * @param backlog the number of events
+	 * @param writers the threads writing the backlog
+	 * @return events per second from the relay's start, and from its first delivery
+	 */
+	Result measure(int backlog, int writers) throws InterruptedException {
+		Database database = this.services.database("drain");
+		try (ConfigurableApplicationContext writer = this.services.start(database, false, Map.of())) {
+			new JdbcTemplate(database.dataSource()).queryForObject("SELECT pg_create_logical_replication_slot(?, 'pgoutput')",
+					Object.class, Services.slotName(database));
+			Orders orders = new Orders(writer);
+			Thread[] threads = new Thread[writers];
+			for (int i = 0; i < writers; i++) {
+				int share = backlog / writers + ((i < backlog % writers) ? 1 : 0);
+				threads[i] = new Thread(() -> {
+					for (int n = 0; n < share; n++) {
+						orders.place();
+					}
+				});
+				threads[i].start();
+			}
+			for (Thread thread : threads) {
+				thread.join();
+			}
+		}
+		long start = System.nanoTime();
+		try (ConfigurableApplicationContext relay = this.services.start(database, true, Map.of())) {
+			MeterRegistry meters = relay.getBean(MeterRegistry.class);
+			long first = 0;
+			long deadline = start + Duration.ofMinutes(10).toNanos();
+			while (delivered(meters) < backlog) {
+				if (first == 0 && delivered(meters) > 0) {
+					first = System.nanoTime();
+				}
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("The relay delivered " + delivered(meters) + " of " + backlog
+							+ " events in 10 minutes");
+				}
+				Thread.sleep(5);
+			}
+			long end = System.nanoTime();
+			if (first == 0) {
+				first = start;
+			}
+			return new Result(backlog / ((end - start) / 1e9), backlog / ((end - first) / 1e9));
+		}
+	}
+
+	private static double delivered(MeterRegistry meters) {
+		Counter counter = meters.find("outbox.relay.events.delivered").counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	record Result(double fromStart, double fromFirstDelivery) {
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.github.outbox.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.devservices.EmbeddedPostgresServer;
+import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One PostgreSQL and one Kafka for the whole run, and a fresh database, slot and topics for
+ * each service started on them.
+ */
+final class Services {
+
+	private final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
+
+	private final EmbeddedKafkaServer kafka = EmbeddedKafkaServer.shared();
+
+	String bootstrapServers() {
+		return this.kafka.bootstrapServers();
+	}
+
+	/**
+	 * Creates a database for a scenario.
+	 * @param name a prefix for its name
+	 * @return the database
+	 */
+	Database database(String name) {
+		return this.postgres.createDatabase(name);
+	}
+
+	/**
+	 * Starts the service on a database.
+	 * @param database the database
+	 * @param relay whether the embedded relay runs
+	 * @param properties further properties
+	 * @return the running service
+	 */
+	ConfigurableApplicationContext start(Database database, boolean relay, Map<String, String> properties) {
+		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + database.jdbcUrl(),
+				"spring.datasource.username=" + database.username(),
+				"spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
+				"outbox.relay.enabled=" + relay, "outbox.relay.slot-name=" + slotName(database),
+				"outbox.relay.offsets.topic=" + database.name() + "-offsets",
+				"outbox.relay.topic=" + topicPrefix(database) + "${routedByValue}",
+				"outbox.relay.debezium.topic.prefix=" + database.name()));
+		properties.forEach((key, value) -> all.add(key + "=" + value));
+		return new SpringApplicationBuilder(BenchmarkApplication.class).properties(all.toArray(String[]::new)).run();
+	}
+
+	static String slotName(Database database) {
+		return database.name() + "_slot";
+	}
+
+	static String topicPrefix(Database database) {
+		return database.name() + ".";
+	}
+
+}
