@@ -6,14 +6,13 @@ import java.util.Map;
 
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -106,10 +105,7 @@ class StartupFailureReportTests {
 		return application.run(arguments);
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -2,8 +2,9 @@ package io.github.outbox.cleanup;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
+
+import io.github.outbox.schema.OutboxTable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -43,7 +44,7 @@ final class ExpiredRows {
 	 */
 	long deleteCreatedBefore(Instant cutoff) {
 		UUID idBound = firstIdAt(cutoff);
-		LocalDateTime createdBound = LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC);
+		LocalDateTime createdBound = OutboxTable.createdAt(cutoff);
 		long deleted = 0;
 		int batch;
 		do {

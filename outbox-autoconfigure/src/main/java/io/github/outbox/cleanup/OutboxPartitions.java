@@ -3,7 +3,6 @@ package io.github.outbox.cleanup;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,7 +157,7 @@ final class OutboxPartitions {
 	 * @return the number of partitions dropped
 	 */
 	int dropExpired(Instant cutoff) {
-		LocalDateTime bound = LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC);
+		LocalDateTime bound = OutboxTable.createdAt(cutoff);
 		List<String> expired = new ArrayList<>();
 		this.jdbcTemplate.query("""
 				SELECT c.relname, pg_get_expr(c.relpartbound, c.oid)
@@ -190,7 +189,7 @@ final class OutboxPartitions {
 			return false;
 		}
 		Boolean expired = this.jdbcTemplate.queryForObject("SELECT coalesce(max(created_at) < ?, true) FROM "
-				+ this.table.qualified(unpartitionedName()), Boolean.class, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+				+ this.table.qualified(unpartitionedName()), Boolean.class, OutboxTable.createdAt(cutoff));
 		if (!Boolean.TRUE.equals(expired)) {
 			return false;
 		}
@@ -207,7 +206,7 @@ final class OutboxPartitions {
 	}
 
 	private static LocalDateTime utc(long epochMillis) {
-		return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+		return OutboxTable.createdAt(Instant.ofEpochMilli(epochMillis));
 	}
 
 	private static boolean isDefaultPartitionConflict(DataAccessException ex) {

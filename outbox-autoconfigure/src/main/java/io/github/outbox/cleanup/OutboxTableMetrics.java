@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import io.github.outbox.schema.OutboxTable;
@@ -60,8 +59,7 @@ final class OutboxTableMetrics {
 		if (oldest.isEmpty()) {
 			return 0;
 		}
-		// created_at holds UTC wall-clock time without a zone.
-		Instant createdAt = oldest.get(0).toLocalDateTime().toInstant(ZoneOffset.UTC);
+		Instant createdAt = OutboxTable.instantOf(oldest.get(0).toLocalDateTime());
 		return Math.max(0, Duration.between(createdAt, this.clock.instant()).toMillis() / 1000.0);
 	}
 

@@ -41,7 +41,7 @@ final class OutboxWriter {
 	void write(List<OutboxRecord> records) {
 		long started = System.nanoTime();
 		insert(records);
-		this.metrics.written(records.size(), Duration.ofNanos(System.nanoTime() - started));
+		this.metrics.written(Duration.ofNanos(System.nanoTime() - started));
 	}
 
 	/**

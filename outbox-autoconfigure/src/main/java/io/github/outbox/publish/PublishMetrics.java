@@ -18,7 +18,7 @@ interface PublishMetrics {
 	PublishMetrics NONE = new PublishMetrics() {
 
 		@Override
-		public void written(int rows, Duration duration) {
+		public void written(Duration duration) {
 		}
 
 		@Override
@@ -27,7 +27,7 @@ interface PublishMetrics {
 
 	};
 
-	void written(int rows, Duration duration);
+	void written(Duration duration);
 
 	/**
 	 * Reports the events a transaction committed.
@@ -64,7 +64,7 @@ interface PublishMetrics {
 		}
 
 		@Override
-		public void written(int rows, Duration duration) {
+		public void written(Duration duration) {
 			this.write.record(duration);
 		}
 

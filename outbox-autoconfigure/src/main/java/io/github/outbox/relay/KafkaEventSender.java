@@ -163,13 +163,15 @@ final class KafkaEventSender implements DebeziumEngine.ChangeConsumer<RecordChan
 			for (Future<RecordMetadata> acknowledgement : sent) {
 				awaitAcknowledgement(acknowledgement);
 			}
+			List<@Nullable Long> createdAt = new ArrayList<>(sent.size());
 			for (int i = next; i < next + sent.size(); i++) {
 				committer.markProcessed(events.get(i));
 				ProducerRecord<byte[], byte[]> record = records.get(i);
 				if (record != null) {
-					this.activity.delivered(record.timestamp());
+					createdAt.add(record.timestamp());
 				}
 			}
+			this.activity.delivered(createdAt);
 			next += sent.size();
 			if (notSent != null) {
 				unavailable(notSent);

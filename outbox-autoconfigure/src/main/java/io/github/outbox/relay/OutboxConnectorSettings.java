@@ -77,7 +77,7 @@ final class OutboxConnectorSettings {
 		}
 		properties.setProperty("slot.name", relay.getSlotName());
 		properties.setProperty("publication.name", table.publication());
-		properties.setProperty("table.include.list", table.schema() + "." + table.name());
+		properties.setProperty("table.include.list", table.dataCollection());
 		properties.setProperty("signal.data.collection", table.signalDataCollection());
 		properties.setProperty("predicates.isSignal.pattern", ".*" + Pattern.quote("." + table.signalDataCollection()));
 		properties.setProperty("transforms.outbox.route.topic.replacement", relay.getTopic());

@@ -3,6 +3,7 @@ package io.github.outbox.relay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -29,14 +30,19 @@ final class RelayActivity {
 	}
 
 	/**
-	 * Records an event Kafka acknowledged.
-	 * @param createdAt when the event was written, in epoch milliseconds, if known
+	 * Records events Kafka acknowledged together.
+	 * @param createdAt when each event was written, in epoch milliseconds, if known
 	 */
-	void delivered(@Nullable Long createdAt) {
+	void delivered(List<@Nullable Long> createdAt) {
+		if (createdAt.isEmpty()) {
+			return;
+		}
 		Instant now = this.clock.instant();
 		this.lastDelivery = now;
-		this.listener.delivered(
-				(createdAt != null) ? Duration.ofMillis(Math.max(0, now.toEpochMilli() - createdAt)) : null);
+		DeliveryListener listener = this.listener;
+		for (Long written : createdAt) {
+			listener.delivered((written != null) ? Duration.ofMillis(Math.max(0, now.toEpochMilli() - written)) : null);
+		}
 	}
 
 	@Nullable Instant lastDelivery() {

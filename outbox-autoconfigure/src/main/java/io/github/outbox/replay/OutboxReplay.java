@@ -1,8 +1,6 @@
 package io.github.outbox.replay;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
@@ -84,7 +82,7 @@ public class OutboxReplay {
 		}
 		// Chunks follow the event id: the key of a partitioned table, (id, created_at), would make
 		// Debezium compare created_at with a text parameter.
-		String collection = JsonText.string(this.table.schema() + "." + this.table.name());
+		String collection = JsonText.string(this.table.dataCollection());
 		String data = "{\"type\":\"incremental\",\"data-collections\":[" + collection
 				+ "],\"additional-conditions\":[{\"data-collection\":" + collection + ",\"filter\":" + JsonText.string(filter)
 				+ "}],\"surrogate-key\":\"id\"}";
@@ -99,9 +97,8 @@ public class OutboxReplay {
 		return request;
 	}
 
-	// created_at holds UTC in a timestamp without time zone.
 	private static String utc(Instant instant) {
-		return TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+		return TIMESTAMP.format(OutboxTable.createdAt(instant));
 	}
 
 }

@@ -1,5 +1,9 @@
 package io.github.outbox.schema;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
 /**
  * The outbox's database objects: the outbox table, the publication Debezium streams it from
  * and the inbox table of the consumer side, all in one schema, with names already checked to be
@@ -54,6 +58,15 @@ public record OutboxTable(String schema, String name, String publication, String
 	}
 
 	/**
+	 * Returns the name of the outbox table as Debezium names it, in
+	 * {@code table.include.list} and in snapshot signals.
+	 * @return the name, such as {@code public.outbox_event}
+	 */
+	public String dataCollection() {
+		return this.schema + "." + this.name;
+	}
+
+	/**
 	 * Returns the name of Debezium's signal table as Debezium's {@code signal.data.collection}
 	 * names it.
 	 * @return the name, such as {@code public.outbox_signal}
@@ -71,9 +84,29 @@ public record OutboxTable(String schema, String name, String publication, String
 		return '"' + this.schema + "\".\"" + table + '"';
 	}
 
+	/**
+	 * Returns the value of the {@code created_at} column for an instant: the column holds UTC
+	 * wall-clock time without a zone (see the table's migration).
+	 * @param instant the instant
+	 * @return the column value
+	 */
+	public static LocalDateTime createdAt(Instant instant) {
+		return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+	}
+
+	/**
+	 * Returns the instant a value of the {@code created_at} column stands for.
+	 * @param createdAt the column value, UTC wall-clock time
+	 * @return the instant
+	 * @see #createdAt(Instant)
+	 */
+	public static Instant instantOf(LocalDateTime createdAt) {
+		return createdAt.toInstant(ZoneOffset.UTC);
+	}
+
 	@Override
 	public String toString() {
-		return this.schema + "." + this.name;
+		return dataCollection();
 	}
 
 }

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
@@ -24,10 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,7 +48,7 @@ class CleanupRelayIntegrationTests {
 	void everyEventReachesKafkaOnceWhateverTheCleanupRemoves(String strategy) throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("cleanup_relay_" + strategy.replace('-', '_'));
 		try (KafkaRecordCollector records = relay.collector();
-				ConfigurableApplicationContext context = start(relay, "outbox.cleanup.strategy=" + strategy,
+				ConfigurableApplicationContext context = relay.start(TestApplication.class, "outbox.cleanup.strategy=" + strategy,
 						// Everything committed has expired at once: cleanup races the relay.
 						"outbox.cleanup.retention=1ms", "outbox.cleanup.interval=1h")) {
 			Events events = new Events(context);
@@ -110,13 +107,15 @@ class CleanupRelayIntegrationTests {
 		RelayTestSupport relay = RelayTestSupport.create("cleanup_switch");
 		try (KafkaRecordCollector records = relay.collector()) {
 			// The first start creates the slot: from then on, the WAL keeps what it has not read.
-			start(relay).close();
+			relay.start(TestApplication.class).close();
 			Events events;
-			try (ConfigurableApplicationContext withoutRelay = start(relay, "outbox.relay.enabled=false")) {
+			try (ConfigurableApplicationContext withoutRelay = relay.start(TestApplication.class,
+					"outbox.relay.enabled=false")) {
 				events = new Events(withoutRelay);
 				events.publish(200);
 			}
-			try (ConfigurableApplicationContext partitioned = start(relay, "outbox.cleanup.strategy=partitions")) {
+			try (ConfigurableApplicationContext partitioned = relay.start(TestApplication.class,
+					"outbox.cleanup.strategy=partitions")) {
 				assertThat(new JdbcTemplate(partitioned.getBean(DataSource.class))
 					.queryForObject("SELECT count(*) FROM outbox_event_unpartitioned", Long.class)).isEqualTo(200);
 				events.useContext(partitioned);
@@ -126,13 +125,6 @@ class CleanupRelayIntegrationTests {
 				assertThat(events.sequencesByAggregate(received)).isEqualTo(events.expectedSequencesByAggregate());
 			}
 		}
-	}
-
-	private static ConfigurableApplicationContext start(RelayTestSupport relay, String... properties) {
-		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
-			.properties(relay.properties())
-			.properties(properties)
-			.run();
 	}
 
 	/**
@@ -218,10 +210,7 @@ class CleanupRelayIntegrationTests {
 
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.outbox.Inbox;
 import io.github.outbox.ReceivedEvent;
 import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
@@ -324,10 +323,7 @@ class InboxIntegrationTests {
 
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 		@Bean

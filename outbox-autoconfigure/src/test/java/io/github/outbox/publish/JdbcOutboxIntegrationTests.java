@@ -18,6 +18,7 @@ import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.testsupport.JdbcRecorder;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.OutboxRows;
 import io.github.outbox.testsupport.OutboxRows.Row;
 import io.github.outbox.testsupport.TestDatabase;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -621,10 +620,7 @@ class JdbcOutboxIntegrationTests {
 
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 		@Bean

@@ -23,6 +23,7 @@ import io.github.outbox.AggregateId;
 import io.github.outbox.OutboxEvent;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.OutboxRows;
@@ -33,8 +34,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -261,10 +260,7 @@ class EmbeddedRelayIntegrationTests {
 	record OrderPlaced(@AggregateId UUID orderId, BigDecimal total) {
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -5,15 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.RelayTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,8 +30,8 @@ class RelayFailoverIntegrationTests {
 	void oneInstanceRelaysAndTheOtherTakesOverWhenItStops() throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("failover");
 		try (KafkaRecordCollector records = relay.collector();
-				ConfigurableApplicationContext first = start(relay);
-				ConfigurableApplicationContext second = start(relay)) {
+				ConfigurableApplicationContext first = relay.start(TestApplication.class);
+				ConfigurableApplicationContext second = relay.start(TestApplication.class)) {
 			OutboxRelay firstRelay = first.getBean(OutboxRelay.class);
 			OutboxRelay secondRelay = second.getBean(OutboxRelay.class);
 			await().atMost(DELIVERY).until(() -> firstRelay.isRelaying() || secondRelay.isRelaying());
@@ -66,20 +63,11 @@ class RelayFailoverIntegrationTests {
 	@ExtendWith(OutputCaptureExtension.class)
 	void stoppingRightAfterStartingLogsNoError(CapturedOutput output) {
 		RelayTestSupport relay = RelayTestSupport.create("quick_stop");
-		start(relay).close();
+		relay.start(TestApplication.class).close();
 		assertThat(output).doesNotContain("Engine has failed").doesNotContain(" ERROR ");
 	}
 
-	private static ConfigurableApplicationContext start(RelayTestSupport relay) {
-		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
-			.properties(relay.properties())
-			.run();
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -3,16 +3,13 @@ package io.github.outbox.relay;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.RelayTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,10 +31,7 @@ class RelayHealthIntegrationTests {
 	void healthGoesDownWhileTheRelayIsStoppedAndTheWalGrowsThenRecovers() throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("health");
 		try (KafkaRecordCollector records = relay.collector();
-				ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-					.web(WebApplicationType.NONE)
-					.properties(relay.properties())
-					.run()) {
+				ConfigurableApplicationContext context = relay.start(TestApplication.class)) {
 			OutboxRelay outboxRelay = context.getBean(OutboxRelay.class);
 			OutboxRelayHealthIndicator health = context.getBean(OutboxRelayHealthIndicator.class);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -76,10 +70,7 @@ class RelayHealthIntegrationTests {
 		return meters.get("outbox.relay.slot.retained.wal").gauge().value();
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 		@Bean

@@ -4,14 +4,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.RelayTestSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -27,12 +24,9 @@ class RelayHeartbeatIntegrationTests {
 	@Test
 	void slotAdvancesWhileOnlyOtherTablesAreWritten() throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("heartbeat");
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(relay.properties())
-			// Shorter than the shipped 10s, for the test's sake.
-			.properties("outbox.relay.debezium.heartbeat.interval.ms=500")
-			.run()) {
+		try (ConfigurableApplicationContext context = relay.start(TestApplication.class,
+					// Shorter than the shipped 10s, for the test's sake.
+					"outbox.relay.debezium.heartbeat.interval.ms=500")) {
 			OutboxRelay outboxRelay = context.getBean(OutboxRelay.class);
 			await().atMost(Duration.ofSeconds(60)).until(outboxRelay::isRelaying);
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
@@ -54,10 +48,7 @@ class RelayHeartbeatIntegrationTests {
 		}
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -10,6 +10,7 @@ import java.util.UUID;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -133,10 +132,7 @@ class RelayKafkaOutageIntegrationTests {
 	}
 
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -17,15 +17,12 @@ import java.util.stream.Stream;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -144,16 +141,10 @@ class RelayProcessCrashIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext startWriter(RelayTestSupport relay) {
-		return new SpringApplicationBuilder(Writer.class).web(WebApplicationType.NONE)
-			.properties(relay.properties())
-			.properties("outbox.relay.enabled=false")
-			.run();
+		return relay.start(Writer.class, "outbox.relay.enabled=false");
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class Writer {
 
 	}

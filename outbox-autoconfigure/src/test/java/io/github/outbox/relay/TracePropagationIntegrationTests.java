@@ -8,6 +8,7 @@ import brave.Tracing;
 import brave.propagation.ThreadLocalCurrentTraceContext;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
@@ -21,10 +22,6 @@ import io.micrometer.tracing.brave.bridge.W3CPropagation;
 import io.micrometer.tracing.propagation.Propagator;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,10 +38,7 @@ class TracePropagationIntegrationTests {
 	void eventPublishedInATraceCarriesItsTraceparentToKafka() throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("tracing");
 		try (KafkaRecordCollector records = relay.collector();
-				ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-					.web(WebApplicationType.NONE)
-					.properties(relay.properties())
-					.run()) {
+				ConfigurableApplicationContext context = relay.start(TestApplication.class)) {
 			Tracer tracer = context.getBean(Tracer.class);
 			OutboxPublisher outbox = context.getBean(OutboxPublisher.class);
 			TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
@@ -73,10 +67,7 @@ class TracePropagationIntegrationTests {
 		return records.records().stream().filter((record) -> key.equals(record.key())).findFirst().orElseThrow();
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 		@Bean(destroyMethod = "close")

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.KafkaRecordCollector.Received;
 import io.github.outbox.testsupport.RelayTestSupport;
@@ -22,10 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -46,11 +43,8 @@ class RelayReplayIntegrationTests {
 	void replayedRangeArrivesAgainIdenticalWhileLiveEventsKeepFlowing(String strategy) throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("replay_" + strategy);
 		try (KafkaRecordCollector records = relay.collector();
-				ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-					.web(WebApplicationType.NONE)
-					.properties(relay.properties())
-					.properties("outbox.cleanup.strategy=" + strategy)
-					.run()) {
+				ConfigurableApplicationContext context = relay.start(TestApplication.class,
+						"outbox.cleanup.strategy=" + strategy)) {
 			List<String> before = publish(context, "order", 40);
 			Instant from = Instant.now();
 			List<String> orders = publish(context, "order", 100);
@@ -92,12 +86,9 @@ class RelayReplayIntegrationTests {
 	void replayInterruptedByARelayRestartResumesAndCompletes() throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("replay_restart");
 		try (KafkaRecordCollector records = relay.collector();
-				ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-					.web(WebApplicationType.NONE)
-					.properties(relay.properties())
+				ConfigurableApplicationContext context = relay.start(TestApplication.class,
 					// Many small chunks, so that the replay is still running when the relay stops.
-					.properties("outbox.relay.debezium.incremental.snapshot.chunk.size=50")
-					.run()) {
+					"outbox.relay.debezium.incremental.snapshot.chunk.size=50")) {
 			Instant from = Instant.now();
 			List<String> keys = publishInTransactions(context, 4000);
 			records.awaitKeys(keys, TIMEOUT);
@@ -171,10 +162,7 @@ class RelayReplayIntegrationTests {
 		return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
+	@JdbcTestApplication
 	static class TestApplication {
 
 	}

@@ -11,7 +11,10 @@ import io.github.outbox.OutboxPublisher;
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
 
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -77,6 +80,19 @@ public record RelayTestSupport(Database database, String name, String bootstrapS
 		ids.forEach((id) -> transaction
 			.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of(aggregateType, id, "Happened", Map.of()))));
 		return ids;
+	}
+
+	/**
+	 * Starts an application, without a web server, on this test's database, slot and topics.
+	 * @param application the application's configuration class
+	 * @param properties further properties, {@code name=value}
+	 * @return the running application
+	 */
+	public ConfigurableApplicationContext start(Class<?> application, String... properties) {
+		return new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
+			.properties(properties())
+			.properties(properties)
+			.run();
 	}
 
 	public KafkaRecordCollector collector() {
