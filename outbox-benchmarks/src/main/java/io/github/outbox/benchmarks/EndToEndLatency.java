@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ObjLongConsumer;
 import java.util.regex.Pattern;
 
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
@@ -43,14 +44,17 @@ final class EndToEndLatency {
 	/**
 	 * Measures at one offered load.
 	 * @param rate events per second offered
+	 * @param modulith whether Spring Modulith publishes the events instead of the outbox
 	 * @return the latencies of the events after the warm-up, and the rate achieved
 	 */
-	Result measure(int rate) throws InterruptedException {
+	Result measure(int rate, boolean modulith) throws InterruptedException {
 		Database database = this.services.database("latency");
-		try (ConfigurableApplicationContext service = this.services.start(database, true, Map.of());
+		try (ConfigurableApplicationContext service = modulith ? this.services.startModulith(database)
+				: this.services.start(database, true, Map.of());
 				Receiver receiver = new Receiver(this.services.bootstrapServers(),
 						Pattern.compile(Pattern.quote(Services.topicPrefix(database)) + ".*"))) {
 			Orders orders = new Orders(service);
+			ObjLongConsumer<Orders> place = modulith ? Orders::placeNumberedWithModulith : Orders::placeNumbered;
 			int warmUpEvents = (int) (rate * this.warmUp.toMillis() / 1000);
 			int total = warmUpEvents + (int) (rate * this.duration.toMillis() / 1000);
 			long[] committed = new long[total];
@@ -68,7 +72,7 @@ final class EndToEndLatency {
 						if (wait > 0) {
 							sleepNanos(wait);
 						}
-						orders.placeNumbered(sequence);
+						place.accept(orders, sequence);
 						committed[(int) sequence] = System.nanoTime();
 					}
 				}, "paced-writer-" + i);
@@ -143,7 +147,7 @@ final class EndToEndLatency {
 					long now = System.nanoTime();
 					Header header = record.headers().lastHeader(SEQUENCE_HEADER);
 					if (header != null) {
-						int sequence = Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8));
+						int sequence = sequenceOf(header);
 						if (this.received[sequence] == 0) {
 							this.received[sequence] = now;
 							this.count.incrementAndGet();
@@ -152,6 +156,15 @@ final class EndToEndLatency {
 				}
 			}
 			this.consumer.close(Duration.ofSeconds(5));
+		}
+
+		/**
+		 * Reads the number: as the relay copies it ({@code 42}) or as Spring Kafka's header
+		 * mapper writes a String header for Spring Modulith ({@code "42"}, JSON).
+		 */
+		private static int sequenceOf(Header header) {
+			String value = new String(header.value(), StandardCharsets.UTF_8);
+			return Integer.parseInt(value.replace("\"", ""));
 		}
 
 		long[] await(Duration timeout) throws InterruptedException {

@@ -7,6 +7,7 @@ import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
 
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,10 +24,13 @@ final class Orders {
 
 	private final OutboxPublisher outbox;
 
+	private final ApplicationEventPublisher events;
+
 	Orders(ApplicationContext context) {
 		this.jdbc = context.getBean(JdbcTemplate.class);
 		this.transaction = context.getBean(TransactionTemplate.class);
 		this.outbox = context.getBean(OutboxPublisher.class);
+		this.events = context;
 	}
 
 	/** The floor: the order row alone. */
@@ -55,6 +59,23 @@ final class Orders {
 			insert(id);
 			this.outbox.publish(OutboxMessage.of("order", id.toString(), "OrderPlaced", new OrderPlaced(id, "alice", TOTAL))
 				.withHeader(EndToEndLatency.SEQUENCE_HEADER, Long.toString(sequence)));
+		});
+	}
+
+	/** The order row and its event through Spring Modulith's registry and externalization. */
+	void placeWithModulith() {
+		placeNumberedWithModulith(0);
+	}
+
+	/**
+	 * The order row and its event through Spring Modulith, numbered.
+	 * @param sequence the number
+	 */
+	void placeNumberedWithModulith(long sequence) {
+		UUID id = UUID.randomUUID();
+		this.transaction.executeWithoutResult((status) -> {
+			insert(id);
+			this.events.publishEvent(new ModulithOrderPlaced(id, "alice", TOTAL, sequence));
 		});
 	}
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -27,14 +28,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * and end-to-end latency at steady loads. Every figure is the median of several rounds.
  * <p>
  * Options ({@code --name=value}): {@code rounds} (3), {@code warm-up} (3s), {@code duration}
- * (10s), {@code backlog} (100000), {@code rates} (200,1000,5000), {@code output}
- * (target/benchmark-results.md).
+ * (10s), {@code backlog} (100000), {@code rates} (200,1000,5000), {@code parts}
+ * (write,drain,latency: which parts to run), {@code output} (target/benchmark-results.md).
  */
 public final class OutboxBenchmarks {
 
 	private static final Logger logger = LoggerFactory.getLogger(OutboxBenchmarks.class);
 
 	private static final int[] THREADS = { 1, 8 };
+
+	private static final String FLOOR = "business transaction alone (floor)";
+
+	private static final String MODULITH = "Spring Modulith";
 
 	private final Map<String, String> options;
 
@@ -68,34 +73,60 @@ public final class OutboxBenchmarks {
 		int[] rates = Arrays.stream(this.options.getOrDefault("rates", "200,1000,5000").split(","))
 			.mapToInt(Integer::parseInt)
 			.toArray();
+		List<String> parts = List.of(this.options.getOrDefault("parts", "write,drain,latency").split(","));
 
 		WriteThroughput throughput = new WriteThroughput(warmUp, duration);
 		Map<String, List<Double>> commits = new LinkedHashMap<>();
 		List<Double> drainFromStart = new ArrayList<>();
 		List<Double> drainFromFirst = new ArrayList<>();
-		Map<Integer, Map<String, List<Double>>> latency = new LinkedHashMap<>();
+		Map<String, Map<String, List<Double>>> latency = new LinkedHashMap<>();
 		for (int round = 1; round <= rounds; round++) {
 			logger.info("Round {} of {}", round, rounds);
-			writeScenario("business transaction alone (floor)", "retention", false, Orders::placeWithoutEvent, throughput,
-					commits);
-			writeScenario("+ one event, retention", "retention", false, Orders::place, throughput, commits);
-			writeScenario("+ one event, delete-after-insert", "delete-after-insert", false, Orders::place, throughput,
-					commits);
-			writeScenario("+ one event, partitions", "partitions", false, Orders::place, throughput, commits);
-			writeScenario("+ one event, retention, embedded relay running", "retention", true, Orders::place,
-					throughput, commits);
+			if (parts.contains("write")) {
+				writeScenarios(throughput, commits);
+			}
+			if (parts.contains("drain")) {
+				RelayDrain.Result drain = new RelayDrain(this.services).measure(backlog, 8);
+				logger.info("Drain: {} events/s from start, {} from first delivery", (long) drain.fromStart(),
+						(long) drain.fromFirstDelivery());
+				drainFromStart.add(drain.fromStart());
+				drainFromFirst.add(drain.fromFirstDelivery());
+			}
+			if (parts.contains("latency")) {
+				measureLatency(warmUp, duration, rates, latency);
+			}
+		}
+		return report(rounds, warmUp, duration, backlog, commits, drainFromStart, drainFromFirst, latency);
+	}
 
-			RelayDrain.Result drain = new RelayDrain(this.services).measure(backlog, 8);
-			logger.info("Drain: {} events/s from start, {} from first delivery", (long) drain.fromStart(),
-					(long) drain.fromFirstDelivery());
-			drainFromStart.add(drain.fromStart());
-			drainFromFirst.add(drain.fromFirstDelivery());
+	private void writeScenarios(WriteThroughput throughput, Map<String, List<Double>> commits)
+			throws InterruptedException {
+		writeScenario(FLOOR, outbox("retention", false), Orders::placeWithoutEvent, throughput, commits);
+		writeScenario("+ one event, retention", outbox("retention", false), Orders::place, throughput, commits);
+		writeScenario("+ one event, delete-after-insert", outbox("delete-after-insert", false), Orders::place,
+				throughput, commits);
+		writeScenario("+ one event, partitions", outbox("partitions", false), Orders::place, throughput, commits);
+		writeScenario("+ one event, retention, embedded relay running", outbox("retention", true), Orders::place,
+				throughput, commits);
+		writeScenario(MODULITH + " (JPA registry + Kafka externalization)", this.services::startModulith,
+				Orders::placeWithModulith, throughput, commits);
+	}
 
-			EndToEndLatency endToEnd = new EndToEndLatency(this.services, warmUp, duration);
+	private Function<Database, ConfigurableApplicationContext> outbox(String strategy, boolean relay) {
+		return (database) -> this.services.start(database, relay, Map.of("outbox.cleanup.strategy", strategy));
+	}
+
+	private void measureLatency(Duration warmUp, Duration duration, int[] rates,
+			Map<String, Map<String, List<Double>>> latency) throws InterruptedException {
+		EndToEndLatency endToEnd = new EndToEndLatency(this.services, warmUp, duration);
+		for (boolean modulith : new boolean[] { false, true }) {
+			String publisher = modulith ? MODULITH : "outbox starter, embedded relay";
 			for (int rate : rates) {
-				EndToEndLatency.Result result = endToEnd.measure(rate);
-				logger.info("Latency at {}/s: p50 {} ms, p99 {} ms", rate, result.millis(50), result.millis(99));
-				Map<String, List<Double>> figures = latency.computeIfAbsent(rate, (key) -> new LinkedHashMap<>());
+				EndToEndLatency.Result result = endToEnd.measure(rate, modulith);
+				logger.info("Latency of {} at {}/s: p50 {} ms, p99 {} ms", publisher, rate, result.millis(50),
+						result.millis(99));
+				Map<String, List<Double>> figures = latency.computeIfAbsent(publisher + "|" + rate,
+						(key) -> new LinkedHashMap<>());
 				figures.computeIfAbsent("achieved", (key) -> new ArrayList<>()).add(result.achievedRate());
 				for (double percentile : new double[] { 50, 95, 99, 100 }) {
 					figures.computeIfAbsent("p" + (int) percentile, (key) -> new ArrayList<>())
@@ -103,14 +134,13 @@ public final class OutboxBenchmarks {
 				}
 			}
 		}
-		return report(rounds, warmUp, duration, backlog, commits, drainFromStart, drainFromFirst, latency);
 	}
 
-	private void writeScenario(String name, String strategy, boolean relay, Consumer<Orders> transaction,
-			WriteThroughput throughput, Map<String, List<Double>> results) throws InterruptedException {
+	private void writeScenario(String name, Function<Database, ConfigurableApplicationContext> start,
+			Consumer<Orders> transaction, WriteThroughput throughput, Map<String, List<Double>> results)
+			throws InterruptedException {
 		Database database = this.services.database("write");
-		try (ConfigurableApplicationContext service = this.services.start(database, relay,
-				Map.of("outbox.cleanup.strategy", strategy))) {
+		try (ConfigurableApplicationContext service = start.apply(database)) {
 			Orders orders = new Orders(service);
 			for (int threads : THREADS) {
 				double rate = throughput.measure(threads, () -> transaction.accept(orders));
@@ -121,7 +151,7 @@ public final class OutboxBenchmarks {
 	}
 
 	private String report(int rounds, Duration warmUp, Duration duration, int backlog, Map<String, List<Double>> commits,
-			List<Double> drainFromStart, List<Double> drainFromFirst, Map<Integer, Map<String, List<Double>>> latency) {
+			List<Double> drainFromStart, List<Double> drainFromFirst, Map<String, Map<String, List<Double>>> latency) {
 		StringBuilder report = new StringBuilder();
 		report.append("# Benchmark results\n\n");
 		report.append("- Date: ").append(LocalDate.now()).append('\n');
@@ -133,35 +163,63 @@ public final class OutboxBenchmarks {
 		report.append("- Rounds: ").append(rounds).append(", each figure the median; warm-up ").append(warmUp.toSeconds())
 			.append(" s, measured ").append(duration.toSeconds()).append(" s\n\n");
 
+		if (!commits.isEmpty()) {
+			commitReport(report, commits);
+		}
+		if (!drainFromStart.isEmpty()) {
+			drainReport(report, backlog, drainFromStart, drainFromFirst);
+		}
+		if (!latency.isEmpty()) {
+			latencyReport(report, latency);
+		}
+		return report.toString();
+	}
+
+	private static void commitReport(StringBuilder report, Map<String, List<Double>> commits) {
 		report.append("## Commit throughput (commits/s)\n\n");
 		report.append("| Scenario | 1 thread | vs floor | 8 threads | vs floor |\n|---|---|---|---|---|\n");
-		String floor = "business transaction alone (floor)";
 		commits.keySet().stream().map((key) -> key.substring(0, key.indexOf('|'))).distinct().forEach((name) -> {
 			report.append("| ").append(name);
 			for (int threads : THREADS) {
 				double median = Stats.median(commits.get(name + "|" + threads));
-				double floorMedian = Stats.median(commits.get(floor + "|" + threads));
+				double floorMedian = Stats.median(commits.get(FLOOR + "|" + threads));
 				report.append(" | ").append(Math.round(median)).append(" | ")
 					.append(String.format("%.0f%%", 100 * median / floorMedian));
 			}
 			report.append(" |\n");
 		});
+	}
 
-		report.append("\n## Relay drain (").append(backlog).append(" events, one per transaction)\n\n");
-		report.append("| From the relay's start | From its first delivery |\n|---|---|\n");
-		report.append("| ").append(Math.round(Stats.median(drainFromStart))).append(" events/s | ")
-			.append(Math.round(Stats.median(drainFromFirst))).append(" events/s |\n");
+	/**
+	 * Each round's drain, since the first runs on a JVM whose JIT compiler is still busy with the
+	 * relay's code, then the median of the later ones.
+	 */
+	private static void drainReport(StringBuilder report, int backlog, List<Double> fromStart,
+			List<Double> fromFirst) {
+		report.append("\n## Relay drain (").append(backlog).append(" events, one per transaction; events/s)\n\n");
+		report.append("| Round | From the relay's start | From its first delivery |\n|---|---|---|\n");
+		for (int i = 0; i < fromStart.size(); i++) {
+			report.append("| ").append(i + 1).append((i == 0) ? " (JIT still compiling)" : "").append(" | ")
+				.append(Math.round(fromStart.get(i))).append(" | ").append(Math.round(fromFirst.get(i))).append(" |\n");
+		}
+		if (fromStart.size() > 1) {
+			report.append("| median of rounds 2 to ").append(fromStart.size()).append(" | ")
+				.append(Math.round(Stats.median(fromStart.subList(1, fromStart.size())))).append(" | ")
+				.append(Math.round(Stats.median(fromFirst.subList(1, fromFirst.size())))).append(" |\n");
+		}
+	}
 
+	private static void latencyReport(StringBuilder report, Map<String, Map<String, List<Double>>> latency) {
 		report.append("\n## End-to-end latency, commit returned → consumer received (ms)\n\n");
-		report.append("| Offered (events/s) | Achieved | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|\n");
-		latency.forEach((rate, figures) -> {
-			report.append("| ").append(rate).append(" | ").append(Math.round(Stats.median(figures.get("achieved"))));
+		report.append("| Publisher | Offered (events/s) | Achieved | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
+		latency.forEach((key, figures) -> {
+			report.append("| ").append(key.replace("|", " | ")).append(" | ")
+				.append(Math.round(Stats.median(figures.get("achieved"))));
 			for (String percentile : new String[] { "p50", "p95", "p99", "p100" }) {
 				report.append(" | ").append(String.format("%.1f", Stats.median(figures.get(percentile))));
 			}
 			report.append(" |\n");
 		});
-		return report.toString();
 	}
 
 	private String postgresVersion() {

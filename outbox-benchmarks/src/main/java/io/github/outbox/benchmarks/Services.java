@@ -3,13 +3,19 @@ package io.github.outbox.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 
 /**
  * One PostgreSQL and one Kafka for the whole run, and a fresh database, slot and topics for
@@ -51,6 +57,32 @@ final class Services {
 				"outbox.relay.debezium.topic.prefix=" + database.name()));
 		properties.forEach((key, value) -> all.add(key + "=" + value));
 		return new SpringApplicationBuilder(BenchmarkApplication.class).properties(all.toArray(String[]::new)).run();
+	}
+
+	/**
+	 * Starts the service on a database with the Spring peer publishing instead of the relay:
+	 * Spring Modulith's registry and Kafka externalization, to a topic of the database's own.
+	 * @param database the database
+	 * @return the running service
+	 */
+	ConfigurableApplicationContext startModulith(Database database) {
+		String topic = modulithTopic(database);
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+			admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("Could not create topic " + topic, ex.getCause());
+		}
+		return start(database, false, Map.of(ModulithPeer.TOPIC_PROPERTY, topic, "spring.kafka.producer.value-serializer",
+				JacksonJsonSerializer.class.getName()));
+	}
+
+	static String modulithTopic(Database database) {
+		return topicPrefix(database) + "modulith";
 	}
 
 	static String slotName(Database database) {

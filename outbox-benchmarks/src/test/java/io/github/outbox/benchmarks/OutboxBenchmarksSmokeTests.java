@@ -18,8 +18,16 @@ class OutboxBenchmarksSmokeTests {
 				"500", "rates", "100"))
 			.run();
 		assertThat(report).contains("| business transaction alone (floor) |", "| + one event, partitions |",
-				"| + one event, retention, embedded relay running |", "## Relay drain (500 events",
-				"| 100 | ");
+				"| + one event, retention, embedded relay running |",
+				"| Spring Modulith (JPA registry + Kafka externalization) |", "## Relay drain (500 events",
+				"| outbox starter, embedded relay | 100 | ", "| Spring Modulith | 100 | ");
+	}
+
+	@Test
+	void partsCanBeRunAlone() throws Exception {
+		String report = new OutboxBenchmarks(Map.of("parts", "drain", "rounds", "2", "backlog", "300")).run();
+		assertThat(report).contains("| 1 (JIT still compiling) | ", "| median of rounds 2 to 2 | ")
+			.doesNotContain("## Commit throughput", "## End-to-end latency");
 	}
 
 }
