@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import io.github.outbox.schema.OutboxTable;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -27,6 +26,8 @@ final class OutboxWriter {
 
 	private final @Nullable String delete;
 
+	private final String insertOne;
+
 	private final PublishMetrics metrics;
 
 	OutboxWriter(JdbcTemplate jdbcTemplate, OutboxTable table, boolean deleteAfterInsert, PublishMetrics metrics) {
@@ -36,6 +37,11 @@ final class OutboxWriter {
 		this.insert = "INSERT INTO " + table.qualifiedName() + " (id, aggregatetype, aggregateid, type, payload, headers)"
 				+ " VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))";
 		this.delete = (deleteAfterInsert) ? "DELETE FROM " + table.qualifiedName() + " WHERE id = ANY (?)" : null;
+		// One row with delete-after-insert: its delete follows the insert in the same statement
+		// text, which PgJDBC sends in one round trip (a separate delete cost ~20% of a one-row
+		// transaction's rate). PgJDBC cannot batch such statements, so several rows keep two.
+		this.insertOne = (deleteAfterInsert)
+				? this.insert + "; DELETE FROM " + table.qualifiedName() + " WHERE id = ?" : this.insert;
 	}
 
 	void write(List<OutboxRecord> records) {
@@ -54,9 +60,16 @@ final class OutboxWriter {
 
 	private void insert(List<OutboxRecord> records) {
 		if (records.size() == 1) {
-			this.jdbcTemplate.update(this.insert, (statement) -> setValues(statement, records.get(0)));
+			OutboxRecord record = records.get(0);
+			this.jdbcTemplate.update(this.insertOne, (statement) -> {
+				setValues(statement, record);
+				if (this.delete != null) {
+					statement.setObject(7, record.id());
+				}
+			});
+			return;
 		}
-		else if (!records.isEmpty()) {
+		if (!records.isEmpty()) {
 			this.jdbcTemplate.batchUpdate(this.insert, records, records.size(), OutboxWriter::setValues);
 		}
 		if (this.delete != null && !records.isEmpty()) {

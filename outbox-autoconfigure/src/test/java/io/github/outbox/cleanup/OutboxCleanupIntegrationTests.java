@@ -157,6 +157,8 @@ class OutboxCleanupIntegrationTests {
 					publisher.publishAll(List.of(OutboxMessage.of("order", "2", "OrderPlaced", "{}"),
 							OutboxMessage.of("order", "3", "OrderPlaced", "{}")));
 				});
+				transaction.executeWithoutResult(
+						(status) -> publisher.publish(OutboxMessage.of("order", "4", "OrderPlaced", "{}")));
 				assertThat(count(jdbc(context), "outbox_event")).isZero();
 			});
 	}
