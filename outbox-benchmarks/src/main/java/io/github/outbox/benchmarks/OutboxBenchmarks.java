@@ -24,8 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Runs the benchmarks and writes a Markdown report: commit throughput of the business
- * transaction alone and with one event per cleanup strategy, the embedded relay's drain rate,
- * and end-to-end latency at steady loads. Every figure is the median of several rounds.
+ * transaction alone, with one event per cleanup strategy and with Spring Modulith's registry
+ * and externalization, the embedded relay's drain rate, and end-to-end latency at steady loads
+ * for both. Every figure is the median of several rounds, except the drain, given per round.
  * <p>
  * Options ({@code --name=value}): {@code rounds} (3), {@code warm-up} (3s), {@code duration}
  * (10s), {@code backlog} (100000), {@code rates} (200,1000,5000), {@code parts}
