@@ -182,6 +182,9 @@ final class PendingOutboxRecords implements TransactionSynchronization {
 	}
 
 	private void countWritten(OutboxRecord record) {
+		if (!this.writer.reportsCommits()) {
+			return;
+		}
 		this.written.merge(new EventType(record.aggregateType(), record.type()), 1, Integer::sum);
 	}
 
