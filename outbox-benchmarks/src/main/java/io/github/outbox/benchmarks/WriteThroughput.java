@@ -1,8 +1,6 @@
 package io.github.outbox.benchmarks;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +27,6 @@ final class WriteThroughput {
 		AtomicReference<RuntimeException> failure = new AtomicReference<>();
 		LongAdder commits = new LongAdder();
 		CountDownLatch done = new CountDownLatch(threads);
-		List<Thread> writers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
 			Thread writer = new Thread(() -> {
 				try {
@@ -47,7 +44,6 @@ final class WriteThroughput {
 					done.countDown();
 				}
 			}, "writer-" + i);
-			writers.add(writer);
 			writer.start();
 		}
 		Thread.sleep(this.warmUp.toMillis());
