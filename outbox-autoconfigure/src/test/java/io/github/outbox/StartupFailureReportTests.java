@@ -65,19 +65,68 @@ class StartupFailureReportTests {
 
 	@Test
 	void relayUserWithoutReplicationPrivilegeIsReported(CapturedOutput output) throws Exception {
-		EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
-		EmbeddedPostgresServer.Database database = server.createDatabase("report_privilege");
+		String[] properties = relayPropertiesForUserWithoutReplication("report_privilege", "plain_app");
+		startFailing(properties, "outbox.relay.enabled=true");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The user 'plain_app' may not stream from a replication slot: it lacks the REPLICATION attribute.",
+				"ALTER ROLE plain_app REPLICATION", "outbox.relay.debezium.database.user");
+	}
+
+	@Test
+	void relayUserWithoutReplicationPrivilegeIsReportedAlsoWhenTheSlotWasMadeForIt(CapturedOutput output)
+			throws Exception {
+		// A DBA (or the Kafka Connect recipe) created the slot: the relay need not create it, but
+		// it could still not stream from it.
+		String[] properties = relayPropertiesForUserWithoutReplication("report_existing_slot", "slot_app");
+		String slot = properties[3].substring(properties[3].indexOf('=') + 1);
+		try (Connection connection = EmbeddedPostgresServer.shared().createDatabase("report_admin").dataSource()
+			.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+		}
+		startFailing(properties, "outbox.relay.enabled=true");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The user 'slot_app' may not stream from a replication slot: it lacks the REPLICATION attribute.");
+	}
+
+	@Test
+	void relayWithoutItsPublicationIsReportedWithTheStatementThatCreatesIt(CapturedOutput output) throws Exception {
+		EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.shared().createDatabase("report_publication");
+		String[] properties = relayProperties(database);
+		// The schema is migrated, then an operator drops the publication.
+		start(properties, "outbox.relay.enabled=false").close();
 		try (Connection connection = database.dataSource().getConnection();
 				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE ROLE plain_app LOGIN");
-			statement.execute("ALTER DATABASE " + database.name() + " OWNER TO plain_app");
-			statement.execute("ALTER SCHEMA public OWNER TO plain_app");
+			statement.execute("DROP PUBLICATION outbox_publication");
+		}
+		startFailing(properties, "outbox.relay.enabled=true");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The publication 'outbox_publication' does not exist",
+				"CREATE PUBLICATION \"outbox_publication\" FOR TABLE \"public\".\"outbox_event\", "
+						+ "\"public\".\"outbox_signal\" WITH (publish = 'insert')");
+	}
+
+	@Test
+	void deleteAfterInsertWithoutASlotToRecordTheEventsIsRefused(CapturedOutput output) {
+		EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.shared().createDatabase("report_no_slot");
+		startFailing(relayProperties(database), "outbox.cleanup.strategy=delete-after-insert");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"outbox.cleanup.strategy=delete-after-insert keeps no rows, so an event published while no replication "
+						+ "slot records the outbox is lost for good",
+				"SELECT pg_create_logical_replication_slot('" + database.name() + "_slot', 'pgoutput')",
+				"outbox.relay.enabled=true");
+	}
+
+	private static String[] relayPropertiesForUserWithoutReplication(String prefix, String user) throws Exception {
+		EmbeddedPostgresServer.Database database = EmbeddedPostgresServer.shared().createDatabase(prefix);
+		try (Connection connection = database.dataSource().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE ROLE " + user + " LOGIN");
+			statement.execute("ALTER DATABASE " + database.name() + " OWNER TO " + user);
+			statement.execute("ALTER SCHEMA public OWNER TO " + user);
 		}
 		String[] properties = relayProperties(database);
-		properties[1] = "spring.datasource.username=plain_app";
-		startFailing(properties, "outbox.relay.enabled=true");
-		assertThat(output).contains("APPLICATION FAILED TO START", "The user 'plain_app' may not create the replication slot",
-				"ALTER ROLE plain_app REPLICATION", "outbox.relay.debezium.database.user");
+		properties[1] = "spring.datasource.username=" + user;
+		return properties;
 	}
 
 	private static String[] relayProperties(EmbeddedPostgresServer.Database database) {

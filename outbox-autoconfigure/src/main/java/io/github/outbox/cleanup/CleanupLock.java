@@ -1,15 +1,13 @@
 package io.github.outbox.cleanup;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import io.github.outbox.schema.OutboxTable;
+import io.github.outbox.support.AdvisoryLock;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,15 +20,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class CleanupLock {
 
-	static final String LOCK_SQL = "hashtext('io.github.outbox.cleanup'), hashtext(?)";
-
 	private final JdbcTemplate jdbcTemplate;
 
-	private final String key;
+	private final AdvisoryLock lock;
 
 	CleanupLock(DataSource dataSource, OutboxTable table) {
 		this.jdbcTemplate = new JdbcTemplate(dataSource);
-		this.key = table.qualifiedName();
+		this.lock = lockOf(table);
+	}
+
+	/**
+	 * Returns the lock the cleanup of a table takes, also while the table is partitioned.
+	 * @param table the outbox table
+	 * @return its cleanup lock
+	 */
+	static AdvisoryLock lockOf(OutboxTable table) {
+		return new AdvisoryLock("io.github.outbox.cleanup", table.qualifiedName());
 	}
 
 	/**
@@ -44,25 +49,16 @@ final class CleanupLock {
 		// Called outside any transaction: the connection is the callback's alone, and the lock
 		// outlives the work's own transactions, which use other connections.
 		return this.jdbcTemplate.execute((Connection connection) -> {
-			if (!call(connection, "SELECT pg_try_advisory_lock(" + LOCK_SQL + ")")) {
+			if (!this.lock.tryAcquire(connection)) {
 				return Optional.empty();
 			}
 			try {
 				return Optional.of(work.get());
 			}
 			finally {
-				call(connection, "SELECT pg_advisory_unlock(" + LOCK_SQL + ")");
+				this.lock.release(connection);
 			}
 		});
-	}
-
-	private boolean call(Connection connection, String sql) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			statement.setString(1, this.key);
-			try (ResultSet result = statement.executeQuery()) {
-				return result.next() && result.getBoolean(1);
-			}
-		}
 	}
 
 }

@@ -76,8 +76,7 @@ final class OutboxPartitions {
 	 */
 	boolean partition() {
 		Boolean converted = this.transaction.execute((status) -> {
-			this.jdbcTemplate.queryForObject("SELECT pg_advisory_xact_lock(" + CleanupLock.LOCK_SQL + ")",
-					Object.class, this.table.qualifiedName());
+			CleanupLock.lockOf(this.table).acquireForTransaction(this.jdbcTemplate);
 			if (isPartitioned()) {
 				return false;
 			}

@@ -10,32 +10,29 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+
 /**
- * One run of the Debezium engine, from its start to its stop or failure, with the Kafka
- * clients it sends through. The relay starts a new run after a failure.
+ * One run of the Debezium engine, from its start to its stop or failure, with the producer it
+ * sends through and the position table it records to. The relay starts a new run after a
+ * failure.
  */
 final class EngineRun implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(EngineRun.class);
 
-	// How long a stop waits for Kafka to acknowledge the batch in progress, and then for the
-	// engine to stop: bounded, so that shutting down never hangs on an unreachable Kafka.
-	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
 	private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-	private final Producer<byte[], byte[]> producer;
+	private final DefaultKafkaProducerFactory<byte[], byte[]> producers;
 
-	private final @Nullable Admin admin;
+	private final BatchSender sender;
 
-	private final KafkaEventSender sender;
+	private final String positionTable;
 
 	private final CountDownLatch done = new CountDownLatch(1);
 
@@ -50,14 +47,17 @@ final class EngineRun implements AutoCloseable {
 
 	private volatile @Nullable String failureMessage;
 
-	EngineRun(Properties properties, Producer<byte[], byte[]> producer, @Nullable Admin admin,
-			KafkaEventSender sender) {
-		this.producer = producer;
-		this.admin = admin;
-		this.sender = sender;
+	EngineRun(Properties settings, RelayPositionTable positions, DefaultKafkaProducerFactory<byte[], byte[]> producers,
+			SenderFactory senders) {
+		this.producers = producers;
+		this.positionTable = RelayPositionStore.register(positions);
+		Properties properties = new Properties();
+		properties.putAll(settings);
+		properties.setProperty(RelayPositionStore.TABLE, this.positionTable);
+		this.sender = senders.create(producers.createProducer());
 		this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
 			.using(properties)
-			.notifying(sender)
+			.notifying(this.sender)
 			.using(new DebeziumEngine.ConnectorCallback() {
 
 				@Override
@@ -115,31 +115,36 @@ final class EngineRun implements AutoCloseable {
 		return this.failure;
 	}
 
-	/**
-	 * Stops the engine once the batch in progress is acknowledged; the engine then commits the
-	 * position of everything Kafka acknowledged. Closes the Kafka clients last.
-	 */
 	@Override
 	public void close() {
+		close(Duration.ofSeconds(20));
+	}
+
+	/**
+	 * Stops the engine once the batch in progress is acknowledged; the engine then commits the
+	 * position of everything Kafka acknowledged. Closes the producer last. Returns within about
+	 * the timeout whatever Kafka does: what was not acknowledged by then is sent again at the
+	 * next start.
+	 * @param timeout how long the stop may take
+	 */
+	void close(Duration timeout) {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
+		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
 			// An engine stopped while it starts fails with an error of its own (an illegal state
 			// change, logged at ERROR): let it finish starting first.
-			this.settled.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			if (!this.sender.drain(CLOSE_TIMEOUT)) {
-				logger.warn("Kafka did not acknowledge the batch in progress within {}s; it is sent again at the next "
-						+ "start", CLOSE_TIMEOUT.toSeconds());
+			this.settled.await(remaining(deadline), TimeUnit.MILLISECONDS);
+			if (!this.sender.drain(Duration.ofMillis(remaining(deadline) / 2))) {
+				logger.warn("Kafka did not acknowledge the batch in progress in time; it is sent again at the next start");
 			}
-			// Stopping the engine stops its offset store, whose producer closes without a time
-			// limit: with Kafka unreachable that never ends. Stop it aside, and wait a bounded time.
+			// The engine's stop waits for its task; do it aside, and wait a bounded time.
 			Thread stopper = new Thread(this::stopEngine, "outbox-relay-engine-stop");
 			stopper.setDaemon(true);
 			stopper.start();
-			if (!this.done.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("The Debezium engine did not stop within {}s (Kafka unreachable?); leaving it to stop on "
-						+ "its own", CLOSE_TIMEOUT.toSeconds());
+			if (!this.done.await(Math.max(1000, remaining(deadline)), TimeUnit.MILLISECONDS)) {
+				logger.warn("The Debezium engine did not stop in time; leaving it to stop on its own");
 			}
 		}
 		catch (InterruptedException ex) {
@@ -148,11 +153,13 @@ final class EngineRun implements AutoCloseable {
 		finally {
 			// Waiting for acknowledgements ends here if Kafka is still away; the position of
 			// what was not acknowledged is not committed, so it is sent again next time.
-			this.producer.close(Duration.ZERO);
-			if (this.admin != null) {
-				this.admin.close(Duration.ZERO);
-			}
+			this.producers.reset();
+			RelayPositionStore.unregister(this.positionTable);
 		}
+	}
+
+	private static long remaining(long deadline) {
+		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	private void stopEngine() {
@@ -162,6 +169,16 @@ final class EngineRun implements AutoCloseable {
 		catch (Exception ex) {
 			logger.warn("Stopping the Debezium engine failed", ex);
 		}
+	}
+
+	/**
+	 * Creates the sender of a run, given the run's producer.
+	 */
+	@FunctionalInterface
+	interface SenderFactory {
+
+		BatchSender create(org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer);
+
 	}
 
 }

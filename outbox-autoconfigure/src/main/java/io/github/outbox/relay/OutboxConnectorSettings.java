@@ -51,15 +51,14 @@ final class OutboxConnectorSettings {
 	}
 
 	/**
-	 * Returns the settings of the embedded engine.
+	 * Returns the settings of the embedded engine, without its position store, which each run
+	 * adds.
 	 * @param database where Debezium connects
 	 * @param table the outbox table and its publication
 	 * @param relay the relay's configuration
-	 * @param kafka the Kafka client settings the engine's offset store uses
 	 * @return the engine properties
 	 */
-	static Properties forEmbeddedEngine(RelayDatabase database, OutboxTable table, OutboxRelayProperties relay,
-			Map<String, String> kafka) {
+	static Properties forEmbeddedEngine(RelayDatabase database, OutboxTable table, OutboxRelayProperties relay) {
 		Properties properties = new Properties();
 		shipped().forEach((key, value) -> {
 			if (!isConnectOnly(key)) {
@@ -75,6 +74,10 @@ final class OutboxConnectorSettings {
 		if (database.sslMode() != null) {
 			properties.setProperty("database.sslmode", database.sslMode());
 		}
+		// The relay waits on Kafka without end: PostgreSQL must not drop its replication
+		// connection meanwhile (wal_sender_timeout, 60s by default), or streaming resumes only
+		// after a reconnect. A reader that froze is ended by the instance that takes over.
+		properties.setProperty("database.options", "-c wal_sender_timeout=0");
 		properties.setProperty("slot.name", relay.getSlotName());
 		properties.setProperty("publication.name", table.publication());
 		properties.setProperty("table.include.list", table.dataCollection());
@@ -82,17 +85,15 @@ final class OutboxConnectorSettings {
 		properties.setProperty("predicates.isSignal.pattern", ".*" + Pattern.quote("." + table.signalDataCollection()));
 		properties.setProperty("transforms.outbox.route.topic.replacement", relay.getTopic());
 
-		// The position is kept in a compacted Kafka topic, as Kafka Connect keeps it.
-		properties.putAll(kafka);
-		properties.setProperty("offset.storage", RelayOffsetStore.class.getName());
-		properties.setProperty("offset.storage.topic", relay.getOffsets().getTopic());
-		properties.setProperty("offset.storage.partitions", "1");
-		Short replicationFactor = relay.getOffsets().getReplicationFactor();
-		properties.setProperty("offset.storage.replication.factor",
-				(replicationFactor != null) ? replicationFactor.toString() : "-1");
+		// The position is kept in the outbox database, next to its slot.
+		properties.setProperty("offset.storage", RelayPositionStore.class.getName());
 		properties.setProperty("offset.flush.interval.ms", Long.toString(relay.getOffsets().getFlushInterval().toMillis()));
-		properties.setProperty("errors.retry.delay.initial.ms", Long.toString(relay.getRetry().getInitialDelay().toMillis()));
-		properties.setProperty("errors.retry.delay.max.ms", Long.toString(relay.getRetry().getMaxDelay().toMillis()));
+		// One retry policy: the engine gives up on the first failure and the relay starts it
+		// again with outbox.relay.retry.*, which also keeps its state visible to the health.
+		properties.setProperty("errors.max.retries", "0");
+		// The slot is free by the time the engine starts (the relay takes it over first); should
+		// it still be busy, retry soon rather than after Debezium's 10s.
+		properties.setProperty("retry.delay.ms", "500");
 
 		properties.putAll(relay.getDebezium());
 		return properties;

@@ -1,7 +1,10 @@
 package io.github.outbox.relay;
 
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -9,15 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * The embedded relay: while this instance holds the relay lock, runs the Debezium engine, and
- * restarts it with a growing delay when it fails. Started and stopped with the application
- * context; stopping lets the current batch finish and commits its position.
+ * The embedded relay: while this instance holds the relay lock, makes the database ready
+ * ({@link RelayPreparation}) and runs the Debezium engine, and starts it again with the relay's
+ * retry delays when it fails. Started and stopped with the application context; stopping lets
+ * the current batch finish and commits its position.
  * <p>
- * Logs once per change of state (relaying, standing by, failing, recovered), never per event.
+ * Logs once per change of state (relaying, standing by, failing and why, running again), never
+ * per event or per attempt.
  */
 final class OutboxRelay implements SmartLifecycle {
 
@@ -25,11 +31,17 @@ final class OutboxRelay implements SmartLifecycle {
 
 	private final RelayLeadership leadership;
 
+	private final RelayPreparation preparation;
+
 	private final Supplier<EngineRun> engineRuns;
 
 	private final Duration checkInterval;
 
 	private final BackOff backOff;
+
+	private final Duration shutdownTimeout;
+
+	private final Clock clock;
 
 	private final Object monitor = new Object();
 
@@ -39,15 +51,19 @@ final class OutboxRelay implements SmartLifecycle {
 
 	private volatile boolean standingBy;
 
-	private volatile @Nullable Instant failingSince;
+	private volatile @Nullable Failure failure;
 
 	private @Nullable Thread supervisor;
 
-	OutboxRelay(RelayLeadership leadership, Supplier<EngineRun> engineRuns, Duration checkInterval, BackOff backOff) {
+	OutboxRelay(RelayLeadership leadership, RelayPreparation preparation, Supplier<EngineRun> engineRuns,
+			Duration checkInterval, BackOff backOff, Duration shutdownTimeout, Clock clock) {
 		this.leadership = leadership;
+		this.preparation = preparation;
 		this.engineRuns = engineRuns;
 		this.checkInterval = checkInterval;
 		this.backOff = backOff;
+		this.shutdownTimeout = shutdownTimeout;
+		this.clock = clock;
 	}
 
 	@Override
@@ -68,18 +84,32 @@ final class OutboxRelay implements SmartLifecycle {
 		}
 		EngineRun run = this.current;
 		if (run != null) {
-			run.close();
+			run.close(this.shutdownTimeout);
 		}
 		Thread thread = this.supervisor;
 		if (thread != null) {
 			try {
-				thread.join(Duration.ofSeconds(30).toMillis());
+				thread.join(this.shutdownTimeout.toMillis());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		}
 		this.leadership.close();
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		// Let the context stop other beans meanwhile: the stop waits for Kafka, within bounds.
+		Thread stopper = new Thread(() -> {
+			try {
+				stop();
+			}
+			finally {
+				callback.run();
+			}
+		}, "outbox-relay-stop");
+		stopper.start();
 	}
 
 	@Override
@@ -104,115 +134,237 @@ final class OutboxRelay implements SmartLifecycle {
 		if (!this.running) {
 			return State.STOPPED;
 		}
+		if (this.failure != null) {
+			return State.FAILING;
+		}
 		if (this.standingBy) {
 			return State.STANDING_BY;
-		}
-		if (this.failingSince != null) {
-			return State.FAILING;
 		}
 		return isRelaying() ? State.RELAYING : State.STARTING;
 	}
 
 	/**
-	 * Returns since when the relay has been failing to run, if it is.
-	 * @return when it started failing, or {@code null}
+	 * Returns why the relay cannot run, while it cannot.
+	 * @return the failure, or {@code null}
 	 */
-	@Nullable Instant failingSince() {
-		return this.failingSince;
+	@Nullable Failure failure() {
+		return this.failure;
 	}
 
 	private void supervise() {
 		while (this.running) {
-			if (this.leadership.tryAcquire()) {
+			boolean acquired;
+			try {
+				acquired = this.leadership.tryAcquire();
+			}
+			catch (SQLException ex) {
+				failed(new Failure("the database cannot be reached: " + ex.getMessage(), null, false), ex);
+				pause(this.checkInterval);
+				continue;
+			}
+			if (acquired) {
 				logger.info("This instance relays the outbox");
 				this.standingBy = false;
 				relayWhileLeading();
 				this.leadership.close();
 			}
 			else {
-				if (!this.standingBy) {
+				if (!this.standingBy || this.failure != null) {
 					logger.info("Another instance relays the outbox; this one stands by");
 					this.standingBy = true;
+					this.failure = null;
 				}
-				pause(this.checkInterval.toMillis());
+				pause(this.checkInterval);
 			}
 		}
 	}
 
 	private void relayWhileLeading() {
 		BackOffExecution retries = this.backOff.start();
-		this.failingSince = null;
 		while (this.running) {
+			if (!this.leadership.isHeld()) {
+				lostLock();
+				return;
+			}
 			EngineRun run;
 			try {
+				this.preparation.beforeStreaming(this.leadership::isHeld);
+				if (!this.leadership.isHeld()) {
+					// The preparation outlasted the lease: another instance may lead by now.
+					lostLock();
+					return;
+				}
 				run = this.engineRuns.get();
 			}
-			catch (RuntimeException ex) {
-				failed("the engine could not be created: " + ex.getMessage(), ex);
-				pause(nextDelay(retries));
+			catch (RelayConfigurationException ex) {
+				failed(new Failure(ex.getMessage(), ex.getAction(), true), null);
+				if (!pauseWhileLeading(nextDelay(retries))) {
+					return;
+				}
 				continue;
+			}
+			catch (DataAccessException ex) {
+				failed(new Failure("the database cannot be reached: " + ex.getMostSpecificCause().getMessage(), null,
+						false), ex);
+				if (!pauseWhileLeading(nextDelay(retries))) {
+					return;
+				}
+				continue;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				failed(new Failure("the engine could not be created: " + ex.getMessage(), null, false), ex);
+				if (!pauseWhileLeading(nextDelay(retries))) {
+					return;
+				}
+				continue;
+			}
+			if (!this.running) {
+				run.close(this.shutdownTimeout);
+				return;
 			}
 			this.current = run;
 			run.start();
-			Outcome outcome = awaitEnd(run);
+			Ending ending = awaitEnd(run);
 			this.current = null;
-			run.close();
+			run.close(this.shutdownTimeout);
 			if (!this.running) {
 				return;
 			}
-			if (outcome == Outcome.LOCK_LOST) {
-				logger.warn("This instance lost the relay lock (its database session ended); it stops relaying so "
-						+ "that another instance can take over");
+			switch (ending.reason()) {
+				case LOCK_LOST -> {
+					lostLock();
+					return;
+				}
+				case PUBLICATION -> {
+					// Prepared again at once: the checks say what is wrong, or the gap is replayed.
+					logger.debug("Stopped streaming: {}", ending.problem());
+					continue;
+				}
+				case FAILED_AFTER_STREAMING -> {
+					retries = this.backOff.start();
+					failed(engineFailure(run), run.failureCause());
+				}
+				case FAILED -> failed(engineFailure(run), run.failureCause());
+			}
+			if (!pauseWhileLeading(nextDelay(retries))) {
 				return;
 			}
-			if (outcome == Outcome.FAILED_AFTER_STREAMING) {
-				retries = this.backOff.start();
-			}
-			String failure = run.failure();
-			failed((failure != null) ? failure : "the engine ended", run.failureCause());
-			pause(nextDelay(retries));
 		}
-	}
-
-	// Warns when the relay starts failing; while it keeps failing, only at DEBUG.
-	private void failed(String failure, @Nullable Throwable cause) {
-		if (this.failingSince != null) {
-			logger.debug("The relay stopped again: {}", failure);
-			return;
-		}
-		this.failingSince = Instant.now();
-		logger.warn("The relay stopped: {}; it restarts with a growing delay until it runs again", failure, cause);
-	}
-
-	private long nextDelay(BackOffExecution retries) {
-		long delay = retries.nextBackOff();
-		return (delay != BackOffExecution.STOP) ? delay : this.checkInterval.toMillis();
 	}
 
 	/**
-	 * Waits for the run to end while this instance keeps the lock.
+	 * Pauses while keeping the lease: a pause longer than it would otherwise cost the lock.
+	 * @return whether this instance still holds the lock
 	 */
-	private Outcome awaitEnd(EngineRun run) {
+	private boolean pauseWhileLeading(Duration duration) {
+		long deadline = System.nanoTime() + duration.toNanos();
+		while (this.running) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return true;
+			}
+			pause(Duration.ofNanos(Math.min(remaining, this.checkInterval.toNanos())));
+			if (!this.leadership.isHeld()) {
+				lostLock();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static Failure engineFailure(EngineRun run) {
+		String failure = run.failure();
+		return new Failure((failure != null) ? failure : "the engine ended", null, false);
+	}
+
+	/**
+	 * Waits for the run to end while this instance keeps the lock and the publication stays.
+	 */
+	private Ending awaitEnd(EngineRun run) {
 		boolean streamed = false;
 		try {
 			while (this.running && !run.isDone()) {
 				if (!this.leadership.isHeld()) {
-					return Outcome.LOCK_LOST;
+					return new Ending(Reason.LOCK_LOST, null);
+				}
+				String publication = problemWithPublication();
+				if (publication != null) {
+					return new Ending(Reason.PUBLICATION, publication);
 				}
 				run.awaitDone(this.checkInterval);
 				if (!streamed && run.isStreaming()) {
 					streamed = true;
-					if (this.failingSince != null) {
-						logger.info("The relay runs again");
-						this.failingSince = null;
-					}
+					recovered();
 				}
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		return streamed ? Outcome.FAILED_AFTER_STREAMING : Outcome.FAILED;
+		return new Ending(streamed ? Reason.FAILED_AFTER_STREAMING : Reason.FAILED, null);
+	}
+
+	private @Nullable String problemWithPublication() {
+		try {
+			return this.preparation.publicationProblem();
+		}
+		catch (DataAccessException ex) {
+			// The engine notices an unreachable database by itself.
+			return null;
+		}
+	}
+
+	private void lostLock() {
+		logger.warn("This instance lost the relay lock (its database session ended); it stops relaying so that another "
+				+ "instance can take over");
+	}
+
+	// Logs when the relay starts failing and when the reason changes; a failure that needs an
+	// operator at ERROR, with what to do.
+	private void failed(Failure failure, @Nullable Throwable cause) {
+		Failure previous = this.failure;
+		if (previous != null && previous.description().equals(failure.description())) {
+			logger.debug("The relay stopped again: {}", failure.description());
+			return;
+		}
+		this.failure = (previous != null) ? failure.since(previous.since()) : failure.since(this.clock.instant());
+		if (failure.needsOperator()) {
+			logger.error("The relay cannot run: {} {}", failure.description(),
+					Objects.requireNonNullElse(failure.action(), ""));
+		}
+		else {
+			logger.warn("The relay stopped: {}; it starts again with a growing delay until it runs", failure.description(),
+					cause);
+		}
+	}
+
+	private void recovered() {
+		if (this.failure != null) {
+			logger.info("The relay runs again");
+			this.failure = null;
+		}
+	}
+
+	private Duration nextDelay(BackOffExecution retries) {
+		long delay = retries.nextBackOff();
+		return (delay != BackOffExecution.STOP) ? Duration.ofMillis(delay) : this.checkInterval;
+	}
+
+	private void pause(Duration duration) {
+		synchronized (this.monitor) {
+			if (this.running) {
+				try {
+					this.monitor.wait(Math.max(1, duration.toMillis()));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
 	}
 
 	/**
@@ -226,7 +378,7 @@ final class OutboxRelay implements SmartLifecycle {
 		/** This instance holds the lock and its engine is starting. */
 		STARTING,
 
-		/** The engine keeps failing; it is restarted with a growing delay. */
+		/** The relay cannot run; it tries again with a growing delay. */
 		FAILING,
 
 		/** Another instance relays; this one takes over if it stops. */
@@ -237,7 +389,27 @@ final class OutboxRelay implements SmartLifecycle {
 
 	}
 
-	private enum Outcome {
+	/**
+	 * Why the relay cannot run.
+	 *
+	 * @param description what is wrong
+	 * @param action what to do, when an operator must act
+	 * @param needsOperator whether it lasts until someone acts, rather than passing by itself
+	 * @param since when the relay started failing
+	 */
+	record Failure(String description, @Nullable String action, boolean needsOperator, Instant since) {
+
+		Failure(String description, @Nullable String action, boolean needsOperator) {
+			this(description, action, needsOperator, Instant.EPOCH);
+		}
+
+		Failure since(Instant since) {
+			return new Failure(this.description, this.action, this.needsOperator, since);
+		}
+
+	}
+
+	private enum Reason {
 
 		/** The engine ended before it streamed. */
 		FAILED,
@@ -246,21 +418,15 @@ final class OutboxRelay implements SmartLifecycle {
 		FAILED_AFTER_STREAMING,
 
 		/** The lock's session ended. */
-		LOCK_LOST
+		LOCK_LOST,
+
+		/** The publication went away or was created again. */
+		PUBLICATION
 
 	}
 
-	private void pause(long millis) {
-		synchronized (this.monitor) {
-			if (this.running) {
-				try {
-					this.monitor.wait(millis);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
-		}
+	private record Ending(Reason reason, @Nullable String problem) {
+
 	}
 
 }

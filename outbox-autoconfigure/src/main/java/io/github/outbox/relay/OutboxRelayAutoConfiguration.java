@@ -2,9 +2,7 @@ package io.github.outbox.relay;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -12,33 +10,39 @@ import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.engine.DebeziumEngine;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Auto-configuration of the embedded relay, which runs Debezium in the application to carry
- * the outbox's inserts to Kafka. Off unless {@code outbox.relay.enabled=true}.
+ * the outbox's inserts to Kafka (off unless {@code outbox.relay.enabled=true}), and of the
+ * watch on its replication slot (health and metrics), which instances that do not relay can
+ * turn on with {@code outbox.relay.monitor.enabled=true}.
  *
  * @author Outbox contributors
  * @since 0.1.0
@@ -47,90 +51,180 @@ import org.springframework.util.backoff.ExponentialBackOff;
 		OutboxSchemaAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@ConditionalOnClass({ DebeziumEngine.class, PostgresConnector.class, KafkaProducer.class, KafkaProperties.class })
 @ConditionalOnBooleanProperty(name = "outbox.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty("outbox.relay.enabled")
-@ConditionalOnBean({ OutboxTable.class, KafkaConnectionDetails.class })
+@ConditionalOnBean({ OutboxTable.class, DataSource.class })
 @EnableConfigurationProperties(OutboxRelayProperties.class)
 public final class OutboxRelayAutoConfiguration {
 
-	// How long the relay waits for Kafka's acknowledgements before reporting it unavailable.
-	private static final Duration ACKNOWLEDGEMENT_PATIENCE = Duration.ofSeconds(10);
-
-	@Bean
-	RelayDatabase outboxRelayDatabase(ObjectProvider<JdbcConnectionDetails> jdbcConnectionDetails,
-			OutboxRelayProperties properties) {
-		return RelayDatabase.of(jdbcConnectionDetails.getIfAvailable(), properties.getDebezium());
-	}
-
-	@Bean
-	ReplicationSlot outboxReplicationSlot(RelayDatabase outboxRelayDatabase, OutboxRelayProperties properties) {
-		return new ReplicationSlot(outboxRelayDatabase, properties.getSlotName());
-	}
-
-	@Bean
-	RelayActivity outboxRelayActivity() {
-		return new RelayActivity(Clock.systemUTC());
-	}
-
-	@Bean
-	ReplicationSlotMonitor outboxReplicationSlotMonitor(DataSource dataSource, OutboxRelayProperties properties) {
-		return new ReplicationSlotMonitor(new JdbcTemplate(dataSource), properties.getSlotName());
-	}
-
-	@Bean
-	OutboxRelay outboxRelay(RelayDatabase outboxRelayDatabase, OutboxTable table, OutboxRelayProperties properties,
-			KafkaProperties kafkaProperties, KafkaConnectionDetails kafkaConnectionDetails,
-			RelayActivity outboxRelayActivity) {
-		Map<String, Object> producer = RelayKafkaClients.producer(kafkaProperties, kafkaConnectionDetails);
-		Map<String, Object> admin = RelayKafkaClients.admin(kafkaProperties, kafkaConnectionDetails);
-		Properties engine = OutboxConnectorSettings.forEmbeddedEngine(outboxRelayDatabase, table, properties,
-				RelayKafkaClients.asStrings(admin));
-		BackOff backOff = backOff(properties.getRetry());
-		Supplier<EngineRun> engineRuns = () -> {
-			KafkaProducer<byte[], byte[]> kafkaProducer = new KafkaProducer<>(producer, new ByteArraySerializer(),
-					new ByteArraySerializer());
-			Admin topicAdmin = properties.isCreateTopics() ? Admin.create(admin) : null;
-			return new EngineRun(engine, kafkaProducer, topicAdmin,
-					new KafkaEventSender(kafkaProducer, topicAdmin, backOff, ACKNOWLEDGEMENT_PATIENCE,
-							outboxRelayActivity));
-		};
-		return new OutboxRelay(new RelayLeadership(outboxRelayDatabase, properties.getSlotName()), engineRuns,
-				properties.getFailover().getCheckInterval(), backOff);
-	}
-
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(AbstractHealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("outbox-relay")
-	static class RelayHealthConfiguration {
+	@ConditionalOnClass({ DebeziumEngine.class, PostgresConnector.class, KafkaProducer.class, KafkaProperties.class,
+			KafkaAdmin.class })
+	@ConditionalOnBooleanProperty("outbox.relay.enabled")
+	@ConditionalOnBean(KafkaConnectionDetails.class)
+	static class EmbeddedRelayConfiguration {
+
+		// How long a previous reader of the slot may take to let go before it is ended: one that
+		// stopped lets go at once, one that froze never does (and this instance holds the lock,
+		// so any other reader is stale).
+		private static final Duration TAKE_OVER_PATIENCE = Duration.ofMillis(200);
 
 		@Bean
-		OutboxRelayHealthIndicator outboxRelayHealthIndicator(OutboxRelay outboxRelay,
-				ReplicationSlotMonitor outboxReplicationSlotMonitor, RelayActivity outboxRelayActivity,
+		RelayDatabase outboxRelayDatabase(ObjectProvider<JdbcConnectionDetails> jdbcConnectionDetails,
 				OutboxRelayProperties properties) {
-			return new OutboxRelayHealthIndicator(outboxRelay, outboxReplicationSlotMonitor, outboxRelayActivity,
-					properties.getHealth(), Clock.systemUTC());
+			return RelayDatabase.of(jdbcConnectionDetails.getIfAvailable(), properties.getDebezium());
+		}
+
+		@Bean
+		RelayPositionTable outboxRelayPositionTable(RelayDatabase outboxRelayDatabase, DataSource dataSource,
+				OutboxTable table, OutboxRelayProperties properties) {
+			return new RelayPositionTable(queries(outboxRelayDatabase, dataSource), table, properties.getSlotName());
+		}
+
+		@Bean
+		RelayPreparation outboxRelayPreparation(RelayDatabase outboxRelayDatabase, DataSource dataSource,
+				OutboxTable table, RelayPositionTable outboxRelayPositionTable, OutboxRelayProperties properties) {
+			JdbcTemplate queries = new JdbcTemplate(queries(outboxRelayDatabase, dataSource));
+			JdbcTemplate privileged = new JdbcTemplate(outboxRelayDatabase.dataSource(dataSource));
+			return new RelayPreparation(outboxRelayDatabase,
+					new RelayChecks(queries, table, outboxRelayDatabase.user()),
+					new ReplicationSlot(privileged, properties.getSlotName()), outboxRelayPositionTable, table, queries,
+					TAKE_OVER_PATIENCE);
+		}
+
+		@Bean
+		RelayActivity outboxRelayActivity() {
+			return new RelayActivity(Clock.systemUTC());
+		}
+
+		@Bean
+		KafkaAvailability outboxRelayKafkaAvailability(KafkaProperties kafkaProperties,
+				KafkaConnectionDetails kafkaConnectionDetails) {
+			return new KafkaAvailability(String.join(",", kafkaConnectionDetails.getProducer().getBootstrapServers()),
+					Clock.systemUTC());
+		}
+
+		@Bean
+		OutboxRelay outboxRelay(RelayDatabase outboxRelayDatabase, DataSource dataSource, OutboxTable table,
+				OutboxRelayProperties properties, RelayPreparation outboxRelayPreparation,
+				RelayPositionTable outboxRelayPositionTable, RelayActivity outboxRelayActivity,
+				KafkaAvailability outboxRelayKafkaAvailability, KafkaProperties kafkaProperties,
+				KafkaConnectionDetails kafkaConnectionDetails, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+				ObjectProvider<KafkaAdmin> kafkaAdmin) {
+			String clientId = "outbox-relay-" + properties.getSlotName();
+			DefaultKafkaProducerFactory<byte[], byte[]> producers = RelayKafkaClients
+				.producerFactory(producerFactory.getIfUnique(), kafkaProperties, kafkaConnectionDetails, clientId);
+			BackOff backOff = backOff(properties.getRetry());
+			TopicProvisioner topics = new TopicProvisioner(properties.isCreateTopics() ? RelayKafkaClients
+				.admin(kafkaAdmin.getIfUnique(), kafkaProperties, kafkaConnectionDetails, clientId + "-admin") : null,
+					outboxRelayKafkaAvailability, backOff);
+			Properties engine = OutboxConnectorSettings.forEmbeddedEngine(outboxRelayDatabase, table, properties);
+			return new OutboxRelay(
+					new RelayLeadership(outboxRelayDatabase.dataSource(dataSource), properties.getSlotName(),
+							properties.getFailover().getLease()),
+					outboxRelayPreparation,
+					() -> new EngineRun(engine, outboxRelayPositionTable, producers,
+							(producer) -> new BatchSender(producer, topics, outboxRelayKafkaAvailability,
+									outboxRelayActivity, RelayKafkaClients.PATIENCE, Clock.systemUTC())),
+					properties.getFailover().getCheckInterval(), backOff, properties.getShutdownTimeout(),
+					Clock.systemUTC());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "ch.qos.logback.classic.LoggerContext")
+		static class RelayClientLoggingConfiguration {
+
+			@Bean
+			RelayClientLogFilter outboxRelayClientLogFilter() {
+				return new RelayClientLogFilter();
+			}
+
+		}
+
+		private static DataSource queries(RelayDatabase database, DataSource dataSource) {
+			// The application's pool where the relay's database is the application's: reading
+			// state and writing positions need no privilege of the relay's user.
+			return database.applicationsServer() ? dataSource : database.dataSource(dataSource);
+		}
+
+		private static BackOff backOff(OutboxRelayProperties.Retry retry) {
+			ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialDelay().toMillis(), 2.0);
+			backOff.setMaxInterval(retry.getMaxDelay().toMillis());
+			return backOff;
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class RelayMetricsConfiguration {
+	@ConditionalOnProperty(name = "outbox.cleanup.strategy", havingValue = "delete-after-insert")
+	static class DeleteAfterInsertConfiguration {
 
 		@Bean
-		@ConditionalOnBean(MeterRegistry.class)
-		RelayMetrics outboxRelayMetrics(MeterRegistry meterRegistry, RelayActivity outboxRelayActivity,
-				ReplicationSlotMonitor outboxReplicationSlotMonitor) {
-			return new RelayMetrics(meterRegistry, outboxRelayActivity, outboxReplicationSlotMonitor);
+		SlotRequiredForDeleteAfterInsert outboxSlotRequiredForDeleteAfterInsert(DataSource dataSource,
+				OutboxRelayProperties properties, ObjectProvider<RelayPreparation> relay) {
+			return new SlotRequiredForDeleteAfterInsert(new JdbcTemplate(dataSource), properties.getSlotName(), relay);
 		}
 
 	}
 
-	private static BackOff backOff(OutboxRelayProperties.Retry retry) {
-		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialDelay().toMillis(), 2.0);
-		backOff.setMaxInterval(retry.getMaxDelay().toMillis());
-		return backOff;
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(WatchesSlotCondition.class)
+	static class SlotMonitorConfiguration {
+
+		@Bean
+		SlotMonitor outboxSlotMonitor(DataSource dataSource, OutboxRelayProperties properties) {
+			return new SlotMonitor(new ReplicationSlot(new JdbcTemplate(dataSource), properties.getSlotName()),
+					properties.getMonitor().getInterval(), Clock.systemUTC());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(AbstractHealthIndicator.class)
+		@ConditionalOnEnabledHealthIndicator("outbox-relay")
+		static class RelayHealthConfiguration {
+
+			@Bean
+			OutboxRelayHealthIndicator outboxRelayHealthIndicator(ObjectProvider<OutboxRelay> outboxRelay,
+					ObjectProvider<KafkaAvailability> kafka, ObjectProvider<RelayActivity> activity,
+					SlotMonitor outboxSlotMonitor, OutboxRelayProperties properties) {
+				return new OutboxRelayHealthIndicator(outboxRelay.getIfAvailable(), kafka.getIfAvailable(),
+						activity.getIfAvailable(), outboxSlotMonitor, properties.getHealth(), Clock.systemUTC());
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(MeterRegistry.class)
+		static class RelayMetricsConfiguration {
+
+			@Bean
+			@ConditionalOnBean(MeterRegistry.class)
+			RelayMetrics outboxRelayMetrics(MeterRegistry meterRegistry, ObjectProvider<RelayActivity> activity,
+					SlotMonitor outboxSlotMonitor) {
+				return new RelayMetrics(meterRegistry, activity.getIfAvailable(), outboxSlotMonitor);
+			}
+
+		}
+
+	}
+
+	/**
+	 * The slot is watched where the embedded relay runs, and where asked for.
+	 */
+	static class WatchesSlotCondition extends AnyNestedCondition {
+
+		WatchesSlotCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBooleanProperty("outbox.relay.enabled")
+		static class RelayEnabled {
+
+		}
+
+		@ConditionalOnBooleanProperty("outbox.relay.monitor.enabled")
+		static class MonitorEnabled {
+
+		}
+
 	}
 
 }

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.github.outbox.relay.OutboxRelay.Failure;
 import io.github.outbox.relay.OutboxRelay.State;
-import io.github.outbox.relay.ReplicationSlotMonitor.SlotState;
+import io.github.outbox.relay.ReplicationSlot.SlotState;
+import io.github.outbox.relay.SlotMonitor.Sample;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -13,34 +15,49 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The relay's health, as this instance sees it: its own relay, and the replication slot every
- * instance shares, whose WAL fills the database's disk when nothing reads it.
+ * The relay's health, as this instance sees it: its own relay, if it runs one, and the
+ * replication slot every instance shares, whose WAL fills the database's disk when nothing
+ * reads it. Built from what the relay and the {@link SlotMonitor} already know: a probe queries
+ * nothing.
  * <p>
- * DOWN when the relay is stopped here, when it has been failing or the slot unread for longer
- * than the grace period, when the slot is missing or PostgreSQL is giving up its WAL, or when
- * the slot keeps more WAL than the down threshold. Otherwise UP, with a warning past the
- * warning threshold. See docs/operations.md for what to do in each case.
+ * DOWN at once when the relay is stopped here, needs an operator (a missing publication, a
+ * foreign position, a user without REPLICATION), the slot is missing, PostgreSQL is giving up
+ * its WAL, the slot keeps more WAL than the down threshold, or the database cannot be reached;
+ * DOWN once the grace period has passed when the relay keeps failing, Kafka does not
+ * acknowledge, the slot has no reader, or its reader confirms nothing while WAL piles up.
+ * Otherwise UP, with a warning past the warning threshold. See docs/operations.md for what to do
+ * in each case.
  */
 final class OutboxRelayHealthIndicator extends AbstractHealthIndicator {
 
-	private final OutboxRelay relay;
+	private final @Nullable OutboxRelay relay;
 
-	private final ReplicationSlotMonitor slot;
+	private final @Nullable KafkaAvailability kafka;
 
-	private final RelayActivity activity;
+	private final @Nullable RelayActivity activity;
+
+	private final SlotMonitor slot;
 
 	private final OutboxRelayProperties.Health thresholds;
 
 	private final Clock clock;
 
-	private volatile @Nullable Instant inactiveSince;
-
-	OutboxRelayHealthIndicator(OutboxRelay relay, ReplicationSlotMonitor slot, RelayActivity activity,
-			OutboxRelayProperties.Health thresholds, Clock clock) {
+	/**
+	 * Creates an indicator.
+	 * @param relay this instance's relay, or {@code null} if it runs none and only watches the slot
+	 * @param kafka what the relay knows of Kafka, with the relay
+	 * @param activity what the relay delivered, with the relay
+	 * @param slot the slot's monitor
+	 * @param thresholds when to report a problem
+	 * @param clock the clock
+	 */
+	OutboxRelayHealthIndicator(@Nullable OutboxRelay relay, @Nullable KafkaAvailability kafka,
+			@Nullable RelayActivity activity, SlotMonitor slot, OutboxRelayProperties.Health thresholds, Clock clock) {
 		super("Outbox relay health check failed");
 		this.relay = relay;
-		this.slot = slot;
+		this.kafka = kafka;
 		this.activity = activity;
+		this.slot = slot;
 		this.thresholds = thresholds;
 		this.clock = clock;
 	}
@@ -48,62 +65,94 @@ final class OutboxRelayHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		Instant now = this.clock.instant();
-		State state = this.relay.state();
-		builder.withDetail("relay", state.name().toLowerCase().replace('_', ' '));
+		Sample sample = this.slot.lastOrNow();
+		builder.withDetail("relay", (this.relay != null) ? this.relay.state().name().toLowerCase().replace('_', ' ')
+				: "not in this instance");
 		builder.withDetail("slot", this.slot.slotName());
-		Instant lastDelivery = this.activity.lastDelivery();
+		Instant lastDelivery = (this.activity != null) ? this.activity.lastDelivery() : null;
 		if (lastDelivery != null) {
 			builder.withDetail("lastDelivery", lastDelivery.toString());
 		}
-		SlotState slotState = this.slot.read();
-		String problem = problem(state, slotState, now);
-		if (slotState != null) {
-			builder.withDetail("slotActive", slotState.active())
-				.withDetail("walStatus", String.valueOf(slotState.walStatus()))
-				.withDetail("retainedWal", DataSize.ofBytes(slotState.retainedWalBytes()).toMegabytes() + "MB")
-				.withDetail("retainedWalBytes", slotState.retainedWalBytes());
-			if (problem == null && slotState.retainedWalBytes() >= this.thresholds.getRetainedWalWarning().toBytes()) {
-				builder.withDetail("warning", "the slot keeps more WAL than " + this.thresholds.getRetainedWalWarning()
-						+ ": the relay is behind or stopped");
-			}
+		SlotState state = sample.state();
+		if (state != null) {
+			builder.withDetail("slotActive", state.active())
+				.withDetail("walStatus", String.valueOf(state.walStatus()))
+				.withDetail("retainedWal", DataSize.ofBytes(state.retainedWalBytes()).toMegabytes() + "MB")
+				.withDetail("retainedWalBytes", state.retainedWalBytes());
 		}
+		Problem problem = problem(sample, now);
 		if (problem != null) {
-			builder.down().withDetail("problem", problem);
+			builder.down().withDetail("problem", problem.description());
+			if (problem.action() != null) {
+				builder.withDetail("action", problem.action());
+			}
+			return;
 		}
-		else {
-			builder.up();
+		if (state != null && state.retainedWalBytes() >= this.thresholds.getRetainedWalWarning().toBytes()) {
+			builder.withDetail("warning", "the slot keeps more WAL than " + this.thresholds.getRetainedWalWarning()
+					+ ": the relay is behind or stopped");
 		}
+		builder.up();
 	}
 
-	private @Nullable String problem(State state, @Nullable SlotState slotState, Instant now) {
-		Duration grace = this.thresholds.getGracePeriod();
+	private @Nullable Problem problem(Sample sample, Instant now) {
+		Problem relay = relayProblem(now);
+		if (relay != null) {
+			return relay;
+		}
+		if (sample.unreachableSince() != null) {
+			return new Problem("the database cannot be reached (since " + sample.unreachableSince() + "): "
+					+ sample.unreachable(), null);
+		}
+		SlotState state = sample.state();
+		if (state == null) {
+			return new Problem("replication slot '" + this.slot.slotName() + "' does not exist: events written now reach "
+					+ "no relay", null);
+		}
+		if (state.walLostOrAboutToBe()) {
+			return new Problem("PostgreSQL is removing WAL the slot still needs (wal_status " + state.walStatus()
+					+ "): events may be lost; see the runbook", null);
+		}
+		if (state.retainedWalBytes() >= this.thresholds.getRetainedWalDown().toBytes()) {
+			return new Problem("the slot keeps more WAL than " + this.thresholds.getRetainedWalDown(), null);
+		}
+		if (beyondGrace(sample.unreadSince(), now)) {
+			return new Problem("no relay has read the slot since " + sample.unreadSince(), null);
+		}
+		if (beyondGrace(sample.stalledSince(), now)) {
+			return new Problem("the slot's reader has confirmed nothing since " + sample.stalledSince()
+					+ " while WAL was written: the relaying instance is stuck, frozen or waiting for Kafka", null);
+		}
+		return null;
+	}
+
+	private @Nullable Problem relayProblem(Instant now) {
+		if (this.relay == null) {
+			return null;
+		}
+		State state = this.relay.state();
 		if (state == State.STOPPED) {
-			return "the relay is stopped in this instance";
+			return new Problem("the relay is stopped in this instance", null);
 		}
-		Instant failingSince = this.relay.failingSince();
-		if (state == State.FAILING && failingSince != null && failingSince.plus(grace).isBefore(now)) {
-			return "the relay has been failing since " + failingSince;
+		Failure failure = this.relay.failure();
+		if (failure != null && (failure.needsOperator() || beyondGrace(failure.since(), now))) {
+			return new Problem(failure.description() + " (since " + failure.since() + ")", failure.action());
 		}
-		if (slotState == null) {
-			return "replication slot '" + this.slot.slotName() + "' does not exist: events written now reach no relay";
+		Instant unavailable = (this.kafka != null) ? this.kafka.unavailableSince() : null;
+		if (state == State.RELAYING && beyondGrace(unavailable, now)) {
+			return new Problem("Kafka at " + this.kafka.bootstrapServers() + " has not acknowledged the relay's records "
+					+ "since " + unavailable, null);
 		}
-		if (slotState.walLostOrAboutToBe()) {
-			return "PostgreSQL is removing WAL the slot still needs (wal_status " + slotState.walStatus()
-					+ "): events may be lost; see the runbook";
-		}
-		if (slotState.retainedWalBytes() >= this.thresholds.getRetainedWalDown().toBytes()) {
-			return "the slot keeps more WAL than " + this.thresholds.getRetainedWalDown();
-		}
-		if (slotState.active()) {
-			this.inactiveSince = null;
-			return null;
-		}
-		Instant since = this.inactiveSince;
-		if (since == null) {
-			this.inactiveSince = now;
-			return null;
-		}
-		return (since.plus(grace).isBefore(now)) ? "no relay has read the slot since " + since : null;
+		return null;
+	}
+
+	private boolean beyondGrace(@Nullable Instant since, Instant now) {
+		Duration grace = this.thresholds.getGracePeriod();
+		return since != null && since.plus(grace).isBefore(now);
+	}
+
+	private record Problem(String description, @Nullable String action) {
+
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -26,7 +27,8 @@ public class OutboxRelayProperties {
 
 	/**
 	 * Name of the logical replication slot the relay streams from. Created at start-up when
-	 * missing, before the first event can be written.
+	 * missing, before the first event can be written; events already in the outbox table are
+	 * then replayed.
 	 */
 	private String slotName = "outbox_slot";
 
@@ -41,6 +43,12 @@ public class OutboxRelayProperties {
 	 */
 	private boolean createTopics = true;
 
+	/**
+	 * How long stopping the relay may take: the batch in progress is acknowledged by Kafka and
+	 * its position committed, unless Kafka does not answer in time.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(20);
+
 	private final Offsets offsets = new Offsets();
 
 	private final Failover failover = new Failover();
@@ -48,6 +56,8 @@ public class OutboxRelayProperties {
 	private final Retry retry = new Retry();
 
 	private final Health health = new Health();
+
+	private final Monitor monitor = new Monitor();
 
 	/**
 	 * Debezium connector and engine properties, applied over those the relay derives from
@@ -88,6 +98,14 @@ public class OutboxRelayProperties {
 		this.createTopics = createTopics;
 	}
 
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
 	public Offsets getOffsets() {
 		return this.offsets;
 	}
@@ -104,23 +122,29 @@ public class OutboxRelayProperties {
 		return this.health;
 	}
 
+	public Monitor getMonitor() {
+		return this.monitor;
+	}
+
 	public Map<String, String> getDebezium() {
 		return this.debezium;
 	}
 
 	/**
-	 * Where and how often the relay records its position.
+	 * How often the relay records its position. The position is kept in the outbox database
+	 * ({@code outbox.table.relay-position}), next to its slot.
 	 */
 	public static class Offsets {
 
 		/**
-		 * Compacted Kafka topic that holds the relay's position, shared by every instance.
+		 * Compacted Kafka topic that held the relay's position in earlier builds; no longer
+		 * read or written.
 		 */
-		private String topic = "outbox-relay-offsets";
+		private @Nullable String topic;
 
 		/**
-		 * Replication factor of the offsets topic when the relay creates it. When not set, the
-		 * broker's default.
+		 * Replication factor of the Kafka topic that held the relay's position in earlier
+		 * builds; no longer used.
 		 */
 		private @Nullable Short replicationFactor;
 
@@ -130,18 +154,37 @@ public class OutboxRelayProperties {
 		 */
 		private Duration flushInterval = Duration.ofSeconds(1);
 
-		public String getTopic() {
+		/**
+		 * Compacted Kafka topic that held the relay's position in earlier builds.
+		 * @return the topic
+		 * @deprecated the position is kept in the outbox database
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(reason = "The relay keeps its position in the outbox database, next to its "
+				+ "slot, so that services sharing a Kafka cluster cannot pick up each other's position; an upgraded "
+				+ "relay resumes from its slot.", since = "0.1.0")
+		public @Nullable String getTopic() {
 			return this.topic;
 		}
 
-		public void setTopic(String topic) {
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		public void setTopic(@Nullable String topic) {
 			this.topic = topic;
 		}
 
+		/**
+		 * Replication factor of the Kafka topic that held the relay's position in earlier builds.
+		 * @return the replication factor
+		 * @deprecated the position is kept in the outbox database
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(reason = "The relay keeps its position in the outbox database.",
+				since = "0.1.0")
 		public @Nullable Short getReplicationFactor() {
 			return this.replicationFactor;
 		}
 
+		@Deprecated(since = "0.1.0", forRemoval = true)
 		public void setReplicationFactor(@Nullable Short replicationFactor) {
 			this.replicationFactor = replicationFactor;
 		}
@@ -163,9 +206,17 @@ public class OutboxRelayProperties {
 
 		/**
 		 * How often a standing-by instance tries to take over the relay, and the relaying one
-		 * checks that it still holds it.
+		 * checks that it still holds it (which renews its lease).
 		 */
-		private Duration checkInterval = Duration.ofSeconds(2);
+		private Duration checkInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long the relaying instance may go unheard (a frozen process, a long pause, a lost
+		 * network) before PostgreSQL ends its session, and with it the relay lock, so that
+		 * another instance takes over. Needs PostgreSQL 14 or later (idle_session_timeout).
+		 * Keep it well above the check interval.
+		 */
+		private Duration lease = Duration.ofSeconds(5);
 
 		public Duration getCheckInterval() {
 			return this.checkInterval;
@@ -175,10 +226,19 @@ public class OutboxRelayProperties {
 			this.checkInterval = checkInterval;
 		}
 
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
 	}
 
 	/**
-	 * How failures of the database connection, the Debezium engine or Kafka are retried.
+	 * How the relay tries again after a failure: the Debezium engine is started again, and a
+	 * missing topic created again, after a delay that grows with each failure.
 	 */
 	public static class Retry {
 
@@ -227,8 +287,9 @@ public class OutboxRelayProperties {
 		private DataSize retainedWalDown = DataSize.ofGigabytes(8);
 
 		/**
-		 * How long the relay may fail, or the slot go unread, before the health is DOWN: long
-		 * enough for a restart or a fail-over between instances.
+		 * How long the relay may fail, Kafka go without acknowledging, or the slot go unread or
+		 * without progress, before the health is DOWN: long enough for a restart or a fail-over
+		 * between instances.
 		 */
 		private Duration gracePeriod = Duration.ofMinutes(1);
 
@@ -254,6 +315,41 @@ public class OutboxRelayProperties {
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/**
+	 * How the relay's replication slot is watched, for the health and the metrics.
+	 */
+	public static class Monitor {
+
+		/**
+		 * Whether to watch the relay's replication slot (health and metrics) in an instance
+		 * that does not run the embedded relay, as where Kafka Connect or Debezium Server
+		 * relays. Always on where the embedded relay runs.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How often the slot's state is read.
+		 */
+		private Duration interval = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
 		}
 
 	}

@@ -1,31 +1,35 @@
 package io.github.outbox.relay;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
+
+import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.UnsupportedDataSourcePropertyException;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
  * Where and as whom the relay connects to PostgreSQL: the application's database, as its
  * {@link JdbcConnectionDetails} give it, unless {@code outbox.relay.debezium.database.*}
  * properties say otherwise (typically a user with the REPLICATION attribute).
  *
- * @param jdbcUrl the JDBC URL for the relay's own connections (slot, failover lock)
+ * @param jdbcUrl the JDBC URL of the relay's own connections (leadership, slot, position)
  * @param host the host Debezium connects to
  * @param port the port Debezium connects to
  * @param database the database name
  * @param user the user name
  * @param password the password, if any
  * @param sslMode the {@code sslmode} of the JDBC URL, if any
+ * @param applicationsServer whether it is the server and database of the application's data
+ * source, whose URL and its parameters the relay then keeps
  */
 record RelayDatabase(String jdbcUrl, String host, int port, String database, String user, @Nullable String password,
-		@Nullable String sslMode) {
+		@Nullable String sslMode, boolean applicationsServer) {
 
 	static RelayDatabase of(@Nullable JdbcConnectionDetails connectionDetails, Map<String, String> debezium) {
 		if (connectionDetails == null) {
@@ -51,9 +55,9 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 		String password = debezium.getOrDefault("database.password", connectionDetails.getPassword());
 		boolean sameServer = !debezium.containsKey("database.hostname") && !debezium.containsKey("database.port")
 				&& !debezium.containsKey("database.dbname");
-		// Keep the application's URL (and its SSL and other parameters) when it is the same server.
 		String jdbcUrl = sameServer ? url : "jdbc:postgresql://" + host + ":" + port + "/" + database;
-		return new RelayDatabase(jdbcUrl, host, port, database, user, password, parsed.getProperty("sslmode"));
+		return new RelayDatabase(jdbcUrl, host, port, database, user, password, parsed.getProperty("sslmode"),
+				sameServer);
 	}
 
 	private static RelayDatabase fromDebeziumProperties(Map<String, String> debezium) {
@@ -68,19 +72,46 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 		int port = Integer.parseInt(debezium.getOrDefault("database.port", "5432"));
 		String database = debezium.get("database.dbname");
 		return new RelayDatabase("jdbc:postgresql://" + host + ":" + port + "/" + database, host, port, database,
-				debezium.get("database.user"), debezium.get("database.password"), debezium.get("database.sslmode"));
+				debezium.get("database.user"), debezium.get("database.password"), debezium.get("database.sslmode"), false);
 	}
 
-	Connection connect(String purpose) throws SQLException {
+	/**
+	 * Returns the relay's own connections, unpooled: derived from the application's data source
+	 * the way Spring Boot derives Flyway's, with the relay's user. Each connection is a session
+	 * of its own, as advisory locks and slot operations need.
+	 * @param application the application's data source, if any
+	 * @return the data source
+	 */
+	DataSource dataSource(@Nullable DataSource application) {
+		SimpleDriverDataSource dataSource = derive(application);
 		Properties properties = new Properties();
-		properties.setProperty("user", this.user);
-		if (this.password != null) {
-			properties.setProperty("password", this.password);
-		}
-		properties.setProperty("ApplicationName", "outbox-relay " + purpose);
-		// A dead peer must not hold the failover lock for long.
+		properties.setProperty("ApplicationName", "outbox-relay");
+		// A peer that vanished without closing its connection must not hold a session for long.
 		properties.setProperty("tcpKeepAlive", "true");
-		return DriverManager.getConnection(this.jdbcUrl, properties);
+		dataSource.setConnectionProperties(properties);
+		return dataSource;
+	}
+
+	private SimpleDriverDataSource derive(@Nullable DataSource application) {
+		if (application != null && this.applicationsServer) {
+			try {
+				return DataSourceBuilder.derivedFrom(application)
+					.type(SimpleDriverDataSource.class)
+					.username(this.user)
+					.password(this.password)
+					.build();
+			}
+			catch (UnsupportedDataSourcePropertyException | IllegalStateException ex) {
+				// A data source of a kind Spring Boot cannot read: connect by URL instead.
+			}
+		}
+		return DataSourceBuilder.create(RelayDatabase.class.getClassLoader())
+			.type(SimpleDriverDataSource.class)
+			.driverClassName(Driver.class.getName())
+			.url(this.jdbcUrl)
+			.username(this.user)
+			.password(this.password)
+			.build();
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
@@ -15,26 +16,67 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails.Confi
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
- * The relay's Kafka client settings, built the Spring Boot way: from {@code spring.kafka.*}
- * and the application's {@link KafkaConnectionDetails}, as Boot builds its own producer, with
- * what delivery at least once and in order requires imposed on top.
+ * The relay's Kafka clients, built from the application's own: the producer from the settings
+ * of Spring Boot's {@link ProducerFactory} (so {@code spring.kafka.*}, connection details, SSL
+ * bundles and customizers apply) with its listeners (Micrometer's among them), and topics
+ * created through a {@link KafkaAdmin} with the application's admin settings. On top, what
+ * delivery at least once and in order requires.
  */
 final class RelayKafkaClients {
 
 	/**
-	 * How long a send may wait for topic metadata or buffer space before the relay reports
-	 * Kafka unavailable and tries again.
+	 * How long a send may wait for topic metadata or buffer space, and a topic operation for an
+	 * answer, before the relay reports Kafka unavailable and tries again.
 	 */
-	static final Duration MAX_BLOCK = Duration.ofSeconds(10);
+	static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	private RelayKafkaClients() {
 	}
 
-	static Map<String, Object> producer(KafkaProperties properties, KafkaConnectionDetails connectionDetails) {
-		Map<String, Object> producer = properties.buildProducerProperties();
-		apply(producer, connectionDetails.getProducer());
+	/**
+	 * Returns the relay's producers: one at a time, closed by {@link DefaultKafkaProducerFactory#reset()}.
+	 * @param application the application's producer factory, if any
+	 * @param properties {@code spring.kafka.*}, used when there is no such factory
+	 * @param connectionDetails where Kafka is, likewise
+	 * @param clientId the producer's client id
+	 * @return the factory
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	static DefaultKafkaProducerFactory<byte[], byte[]> producerFactory(@Nullable ProducerFactory<?, ?> application,
+			KafkaProperties properties, KafkaConnectionDetails connectionDetails, String clientId) {
+		Map<String, Object> settings = new HashMap<>();
+		if (application != null) {
+			settings.putAll(application.getConfigurationProperties());
+		}
+		else {
+			settings.putAll(properties.buildProducerProperties());
+			apply(settings, connectionDetails.getProducer());
+		}
+		Map<String, Object> producer = producer(settings);
+		producer.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(producer,
+				new ByteArraySerializer(), new ByteArraySerializer());
+		if (application != null) {
+			application.getListeners().forEach((listener) -> factory.addListener((ProducerFactory.Listener) listener));
+		}
+		// Closing waits for nothing: the relay has drained what it waits for by then, and what
+		// Kafka did not acknowledge is sent again at the next start.
+		factory.setPhysicalCloseTimeout(0);
+		return factory;
+	}
+
+	/**
+	 * Returns the relay's producer settings: the application's, with what the relay needs.
+	 * @param application the application's producer settings
+	 * @return the relay's
+	 */
+	static Map<String, Object> producer(Map<String, Object> application) {
+		Map<String, Object> producer = new HashMap<>(application);
 		producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		producer.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		producer.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
@@ -43,43 +85,48 @@ final class RelayKafkaClients {
 		// Retry without end, like a Kafka Connect source task: the relay may not give up on an
 		// event, and the producer's own retries keep each partition in order.
 		producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-		producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+		producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) PATIENCE.toMillis());
 		// Measured: 256KiB batches drain a backlog ~65% faster than the 16KiB default.
 		producer.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
 		// The relay sends a whole batch and then waits for it, so records batch up anyway under
 		// load; lingering (5ms by default) only delays each batch. Measured: p50 ~18 -> ~10 ms.
 		producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-		producer.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "outbox-relay");
 		return producer;
 	}
 
-	static Map<String, Object> admin(KafkaProperties properties, KafkaConnectionDetails connectionDetails) {
-		Map<String, Object> admin = properties.buildAdminProperties();
-		apply(admin, connectionDetails.getAdmin());
-		admin.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "outbox-relay-admin");
+	/**
+	 * Returns the relay's admin, which creates event topics.
+	 * @param application the application's admin, if any
+	 * @param properties {@code spring.kafka.*}, used when there is no such admin
+	 * @param connectionDetails where Kafka is, likewise
+	 * @param clientId the admin's client id
+	 * @return the admin
+	 */
+	static KafkaAdmin admin(@Nullable KafkaAdmin application, KafkaProperties properties,
+			KafkaConnectionDetails connectionDetails, String clientId) {
+		Map<String, Object> settings = new HashMap<>();
+		if (application != null) {
+			settings.putAll(application.getConfigurationProperties());
+		}
+		else {
+			settings.putAll(properties.buildAdminProperties());
+			apply(settings, connectionDetails.getAdmin());
+		}
+		settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+		KafkaAdmin admin = new KafkaAdmin(settings);
+		admin.setOperationTimeout((int) PATIENCE.toSeconds());
 		return admin;
 	}
 
 	/**
-	 * Returns client settings as the Debezium engine's offset store takes them: strings only.
-	 * An SSL bundle cannot be passed on that way; configure the store's SSL with
-	 * {@code spring.kafka.ssl.*} or {@code spring.kafka.properties.*} instead.
+	 * Returns where the relay's producer bootstraps from, for log lines.
+	 * @param settings the producer settings
+	 * @return the bootstrap servers
 	 */
-	static Map<String, String> asStrings(Map<String, Object> clientProperties) {
-		Map<String, String> strings = new HashMap<>();
-		clientProperties.forEach((key, value) -> {
-			if (value instanceof List<?> list) {
-				strings.put(key, String.join(",", list.stream().map(Object::toString).toList()));
-			}
-			else if (value instanceof Class<?> type) {
-				strings.put(key, type.getName());
-			}
-			else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-				strings.put(key, value.toString());
-			}
-		});
-		strings.remove(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG);
-		return strings;
+	static String bootstrapServers(Map<String, Object> settings) {
+		Object servers = settings.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+		return (servers instanceof List<?> list) ? String.join(",", list.stream().map(Object::toString).toList())
+				: String.valueOf(servers);
 	}
 
 	private static void apply(Map<String, Object> properties, Configuration connection) {

@@ -1,72 +1,75 @@
 package io.github.outbox.relay;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 
+import javax.sql.DataSource;
+
+import io.github.outbox.support.AdvisoryLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides which instance relays: the one holding a PostgreSQL session-level advisory lock,
- * taken on a connection of its own and kept for as long as it relays. When that instance
+ * Decides which instance relays: the one whose database session holds the relay's advisory
+ * lock, taken on a connection of its own and kept for as long as it relays. When that instance
  * stops or dies, its session ends, PostgreSQL releases the lock and a standing-by instance
  * takes it at its next attempt.
  * <p>
- * The replication slot admits one reader at a time anyway; the lock makes the others wait
- * quietly instead of failing against the slot.
+ * An instance that freezes (a long pause, a stopped process, a network that silently drops
+ * its packets) keeps neither its lock nor the slot for long: the session is opened with
+ * PostgreSQL's {@code idle_session_timeout} set to the lease, so that the server ends it once
+ * the holder has not been heard from for that long, and the holder renews it with each
+ * {@link #isHeld()}. The new holder then ends the frozen instance's replication connection
+ * (see {@link ReplicationSlot#takeOver(Duration)}); if the frozen instance wakes up, it finds
+ * its session gone and stops.
  */
 final class RelayLeadership implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayLeadership.class);
 
-	// Two-key form: the first key keeps clear of advisory locks the application takes itself.
-	private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext('io.github.outbox.relay'), hashtext(?))";
+	private final DataSource dataSource;
 
-	private final RelayDatabase database;
+	private final AdvisoryLock lock;
 
-	private final String slotName;
+	private final Duration lease;
 
 	private @Nullable Connection connection;
 
-	RelayLeadership(RelayDatabase database, String slotName) {
-		this.database = database;
-		this.slotName = slotName;
+	RelayLeadership(DataSource dataSource, String slotName, Duration lease) {
+		this.dataSource = dataSource;
+		this.lock = new AdvisoryLock("io.github.outbox.relay", slotName);
+		this.lease = lease;
 	}
 
 	/**
 	 * Tries to become the relaying instance.
 	 * @return whether this instance holds the lock now
+	 * @throws SQLException if the database cannot be reached
 	 */
-	synchronized boolean tryAcquire() {
+	synchronized boolean tryAcquire() throws SQLException {
 		try {
 			if (this.connection == null || this.connection.isClosed()) {
-				this.connection = this.database.connect("failover lock");
+				this.connection = connect();
 			}
-			try (PreparedStatement tryLock = this.connection.prepareStatement(TRY_LOCK)) {
-				tryLock.setString(1, this.slotName);
-				try (ResultSet result = tryLock.executeQuery()) {
-					result.next();
-					return result.getBoolean(1);
-				}
-			}
+			return this.lock.tryAcquire(this.connection);
 		}
 		catch (SQLException ex) {
-			logger.debug("Could not try the relay lock", ex);
 			close();
-			return false;
+			throw ex;
 		}
 	}
 
 	/**
-	 * Checks that the lock is still held: it is for as long as its session lives.
+	 * Checks that the lock is still held, which renews the lease: it is for as long as its
+	 * session lives.
 	 * @return whether the lock is held
 	 */
 	synchronized boolean isHeld() {
 		try {
-			return this.connection != null && this.connection.isValid(5);
+			return this.connection != null && this.connection.isValid(timeoutSeconds());
 		}
 		catch (SQLException ex) {
 			return false;
@@ -87,6 +90,24 @@ final class RelayLeadership implements AutoCloseable {
 			}
 			this.connection = null;
 		}
+	}
+
+	private Connection connect() throws SQLException {
+		Connection connection = this.dataSource.getConnection();
+		try (Statement statement = connection.createStatement()) {
+			// PostgreSQL 14 and later end a session that stays idle for longer; earlier servers
+			// refuse the setting, and a frozen holder keeps the lock until its connection breaks.
+			statement.execute("SET idle_session_timeout = " + this.lease.toMillis());
+		}
+		catch (SQLException ex) {
+			logger.debug("The server does not end idle sessions (idle_session_timeout); a frozen relay keeps its "
+					+ "lock until its connection breaks", ex);
+		}
+		return connection;
+	}
+
+	private int timeoutSeconds() {
+		return (int) Math.max(1, this.lease.toSeconds());
 	}
 
 }

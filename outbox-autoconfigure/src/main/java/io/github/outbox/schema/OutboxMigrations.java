@@ -19,7 +19,8 @@ final class OutboxMigrations {
 
 	static Map<String, String> placeholders(OutboxTable table) {
 		return Map.of("outbox_schema", table.schema(), "outbox_table", table.name(), "outbox_publication",
-				table.publication(), "outbox_inbox", table.inbox(), "outbox_signal", table.signal());
+				table.publication(), "outbox_inbox", table.inbox(), "outbox_signal", table.signal(),
+				"outbox_relay_position", table.relayPosition());
 	}
 
 }

@@ -14,10 +14,12 @@ import java.time.ZoneOffset;
  * @param publication the name of the publication that covers the outbox table
  * @param inbox the name of the inbox table
  * @param signal the name of Debezium's signal table, through which events are replayed
+ * @param relayPosition the name of the table where the embedded relay keeps its position
  * @author Outbox contributors
  * @since 0.1.0
  */
-public record OutboxTable(String schema, String name, String publication, String inbox, String signal) {
+public record OutboxTable(String schema, String name, String publication, String inbox, String signal,
+		String relayPosition) {
 
 	/**
 	 * Creates a new instance.
@@ -25,7 +27,7 @@ public record OutboxTable(String schema, String name, String publication, String
 	 * identifier
 	 */
 	public OutboxTable {
-		for (String identifier : new String[] { schema, name, publication, inbox, signal }) {
+		for (String identifier : new String[] { schema, name, publication, inbox, signal, relayPosition }) {
 			String problem = SqlIdentifiers.problem(identifier);
 			if (problem != null) {
 				throw new IllegalArgumentException("'" + identifier + "' " + problem);
@@ -55,6 +57,15 @@ public record OutboxTable(String schema, String name, String publication, String
 	 */
 	public String qualifiedSignalName() {
 		return qualified(this.signal);
+	}
+
+	/**
+	 * Returns the schema-qualified, quoted name of the embedded relay's position table, for use
+	 * in SQL.
+	 * @return the qualified name, such as {@code "public"."outbox_relay_position"}
+	 */
+	public String qualifiedRelayPositionName() {
+		return qualified(this.relayPosition);
 	}
 
 	/**

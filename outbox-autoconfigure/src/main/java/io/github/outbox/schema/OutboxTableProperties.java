@@ -42,6 +42,12 @@ public class OutboxTableProperties implements Validator {
 	 */
 	private String signal = "outbox_signal";
 
+	/**
+	 * Name of the table where the embedded relay keeps its position, one row per replication
+	 * slot.
+	 */
+	private String relayPosition = "outbox_relay_position";
+
 	public String getSchema() {
 		return this.schema;
 	}
@@ -82,12 +88,20 @@ public class OutboxTableProperties implements Validator {
 		this.signal = signal;
 	}
 
+	public String getRelayPosition() {
+		return this.relayPosition;
+	}
+
+	public void setRelayPosition(String relayPosition) {
+		this.relayPosition = relayPosition;
+	}
+
 	/**
 	 * Returns the configured table.
 	 * @return the table
 	 */
 	public OutboxTable toTable() {
-		return new OutboxTable(this.schema, this.name, this.publication, this.inbox, this.signal);
+		return new OutboxTable(this.schema, this.name, this.publication, this.inbox, this.signal, this.relayPosition);
 	}
 
 	@Override
@@ -103,6 +117,7 @@ public class OutboxTableProperties implements Validator {
 		reject(errors, "publication", properties.getPublication());
 		reject(errors, "inbox", properties.getInbox());
 		reject(errors, "signal", properties.getSignal());
+		reject(errors, "relayPosition", properties.getRelayPosition());
 	}
 
 	static void reject(Errors errors, String field, @Nullable String identifier) {

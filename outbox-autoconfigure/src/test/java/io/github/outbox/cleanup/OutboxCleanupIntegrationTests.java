@@ -2,7 +2,6 @@ package io.github.outbox.cleanup;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.schema.OutboxTableProperties;
 import io.github.outbox.testsupport.OutboxContextRunner;
 import io.github.outbox.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -336,11 +336,7 @@ class OutboxCleanupIntegrationTests {
 	}
 
 	private static void lock(Connection connection) throws Exception {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT pg_advisory_lock(" + CleanupLock.LOCK_SQL + ")")) {
-			statement.setString(1, "\"public\".\"outbox_event\"");
-			statement.execute();
-		}
+		assertThat(CleanupLock.lockOf(new OutboxTableProperties().toTable()).tryAcquire(connection)).isTrue();
 	}
 
 	private static Connection connectAsAnotherInstance(AssertableApplicationContext context) throws Exception {

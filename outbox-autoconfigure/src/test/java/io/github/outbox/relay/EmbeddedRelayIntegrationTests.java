@@ -229,7 +229,7 @@ class EmbeddedRelayIntegrationTests {
 	}
 
 	private static List<String> kafkaClientThreadsOfThisRelay() {
-		String clientIdBase = "outbox-relay-" + relay.slotName() + "-";
+		String clientIdBase = "outbox-relay-" + relay.slotName();
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()

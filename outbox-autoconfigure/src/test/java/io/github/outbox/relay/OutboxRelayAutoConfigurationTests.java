@@ -31,14 +31,16 @@ class OutboxRelayAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(OutboxPublisher.class)
 				.doesNotHaveBean(OutboxRelay.class)
-				.doesNotHaveBean(ReplicationSlot.class));
+				.doesNotHaveBean(RelayPreparation.class)
+				.doesNotHaveBean(SlotMonitor.class));
 	}
 
 	@Test
 	void enabledRelayCreatesItsSlotAtStartUpAndRuns() {
 		RelayTestSupport relay = RelayTestSupport.create("relay_on");
 		this.contextRunner.withPropertyValues(relay.properties()).run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(OutboxRelay.class).hasSingleBean(ReplicationSlot.class);
+			assertThat(context).hasNotFailed().hasSingleBean(OutboxRelay.class).hasSingleBean(RelayPreparation.class)
+				.hasSingleBean(SlotMonitor.class);
 			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class)).queryForObject(
 					"SELECT plugin FROM pg_replication_slots WHERE slot_name = ?", String.class, relay.slotName()))
 				.isEqualTo("pgoutput");

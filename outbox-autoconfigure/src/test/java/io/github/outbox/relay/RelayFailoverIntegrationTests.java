@@ -61,6 +61,29 @@ class RelayFailoverIntegrationTests {
 
 	@Test
 	@ExtendWith(OutputCaptureExtension.class)
+	void restartingTheRelayDoesNotWaitForItsPreviousReplicationConnectionToGo(CapturedOutput output) throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("restarts");
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext service = relay.start(TestApplication.class)) {
+			OutboxRelay outboxRelay = service.getBean(OutboxRelay.class);
+			List<Duration> restarts = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				await().atMost(DELIVERY).until(outboxRelay::isRelaying);
+				records.awaitKeys(RelayTestSupport.publishEach(service, "shift", 1), DELIVERY);
+				outboxRelay.stop();
+				Instant restarted = Instant.now();
+				outboxRelay.start();
+				records.awaitKeys(RelayTestSupport.publishEach(service, "shift", 1), DELIVERY);
+				restarts.add(Duration.between(restarted, Instant.now()));
+			}
+			System.out.println("Relay restarts, start to first delivery: " + restarts);
+			assertThat(restarts).allSatisfy((restart) -> assertThat(restart).isLessThan(Duration.ofSeconds(8)));
+			assertThat(output).doesNotContain("is active for PID");
+		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
 	void stoppingRightAfterStartingLogsNoError(CapturedOutput output) {
 		RelayTestSupport relay = RelayTestSupport.create("quick_stop");
 		relay.start(TestApplication.class).close();

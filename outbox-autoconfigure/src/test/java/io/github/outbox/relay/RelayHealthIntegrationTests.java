@@ -3,6 +3,8 @@ package io.github.outbox.relay;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.testsupport.JdbcTestApplication;
 import io.github.outbox.testsupport.KafkaRecordCollector;
 import io.github.outbox.testsupport.RelayTestSupport;
@@ -57,7 +59,7 @@ class RelayHealthIntegrationTests {
 			assertThat(stopped.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(stopped.getDetails()).containsEntry("relay", "stopped")
 				.containsEntry("problem", "the relay is stopped in this instance");
-			assertThat(retainedWal(meters)).isGreaterThan(retainedBefore);
+			await().atMost(DELIVERY).until(() -> retainedWal(meters) > retainedBefore);
 
 			outboxRelay.start();
 			await().atMost(DELIVERY).until(() -> health.health(true).getStatus().equals(Status.UP));
@@ -65,6 +67,58 @@ class RelayHealthIntegrationTests {
 			await().atMost(DELIVERY).until(() -> retainedWal(meters) < retainedBefore + 4096);
 		}
 	}
+
+	@Test
+	void slotWithoutReaderIsDownOnceTheGracePeriodHasPassedSinceItLostItEvenIfNobodyAskedBefore() throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("unread");
+		try (ConfigurableApplicationContext watcher = relay.start(TestApplication.class, "outbox.relay.enabled=false",
+				"outbox.relay.monitor.enabled=true", GRACE)) {
+			OutboxRelayHealthIndicator health = watcher.getBean(OutboxRelayHealthIndicator.class);
+			java.time.Instant lostReader;
+			try (ConfigurableApplicationContext service = relay.start(TestApplication.class, GRACE)) {
+				await().atMost(DELIVERY).until(service.getBean(OutboxRelay.class)::isRelaying);
+				lostReader = java.time.Instant.now();
+			}
+			// Nobody looks at the health until well after the grace period.
+			await().pollDelay(Duration.ofSeconds(4)).atMost(DELIVERY).until(() -> true);
+			Health down = health.health(true);
+			assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(down.getDetails()).containsEntry("relay", "not in this instance")
+				.containsEntry("slotActive", false);
+			String problem = (String) down.getDetails().get("problem");
+			assertThat(problem).startsWith("no relay has read the slot since ");
+			java.time.Instant since = java.time.Instant.parse(problem.substring("no relay has read the slot since ".length()));
+			assertThat(Duration.between(lostReader, since).abs()).as("since when").isLessThan(Duration.ofSeconds(2));
+			assertThat(watcher.getBean(MeterRegistry.class).get("outbox.relay.slot.retained.wal").gauge().value())
+				.isGreaterThanOrEqualTo(0);
+		}
+	}
+
+	@Test
+	void databaseOutOfReachIsReportedAsSuchAndNeverAsStandingBy() throws Exception {
+		try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
+			EmbeddedPostgresServer.Database database = server.createDatabase("unreachable");
+			RelayTestSupport relay = new RelayTestSupport(database, database.name(),
+					EmbeddedKafkaServer.shared().bootstrapServers());
+			try (ConfigurableApplicationContext service = relay.start(TestApplication.class, GRACE,
+					"spring.datasource.hikari.connection-timeout=1000")) {
+				OutboxRelay outboxRelay = service.getBean(OutboxRelay.class);
+				OutboxRelayHealthIndicator health = service.getBean(OutboxRelayHealthIndicator.class);
+				await().atMost(DELIVERY).until(outboxRelay::isRelaying);
+				server.close();
+				Health down = await().atMost(DELIVERY).until(() -> health.health(true),
+						(current) -> current.getStatus().equals(Status.DOWN));
+				assertThat(String.valueOf(down.getDetails().get("problem"))).contains("cannot be reached");
+				await().atMost(DELIVERY).until(() -> outboxRelay.failure() != null);
+				assertThat(outboxRelay.state()).isEqualTo(OutboxRelay.State.FAILING);
+				assertThat(outboxRelay.failure().description()).contains("cannot be reached");
+				await().during(Duration.ofSeconds(3)).atMost(DELIVERY)
+					.until(() -> outboxRelay.state() != OutboxRelay.State.STANDING_BY);
+			}
+		}
+	}
+
+	private static final String GRACE = "outbox.relay.health.grace-period=2s";
 
 	private static double retainedWal(MeterRegistry meters) {
 		return meters.get("outbox.relay.slot.retained.wal").gauge().value();

@@ -1,7 +1,5 @@
 package io.github.outbox.relay;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
@@ -44,8 +41,8 @@ class RelayProcessCrashIntegrationTests {
 		RelayTestSupport relay = RelayTestSupport.create("crash");
 		List<String> committed = Collections.synchronizedList(new ArrayList<>());
 		AtomicBoolean writing = new AtomicBoolean(true);
-		Process first = startRelayProcess(relay);
-		Process second = null;
+		RelayProcess.Running first = RelayProcess.start(relay, "logging.level.root=WARN");
+		RelayProcess.Running second = null;
 		try (KafkaRecordCollector records = relay.collector();
 				ConfigurableApplicationContext writer = startWriter(relay)) {
 			// The writer does not relay, so it does not create the slot: the relay process does at
@@ -57,11 +54,11 @@ class RelayProcessCrashIntegrationTests {
 			writerThread.start();
 			await().atMost(DELIVERY).until(() -> records.count() >= 500);
 
-			first.destroyForcibly().waitFor();
+			first.kill();
 			int committedAtKill = committed.size();
 			await().atMost(DELIVERY).until(() -> committed.size() >= committedAtKill + 500);
 
-			second = startRelayProcess(relay);
+			second = RelayProcess.start(relay, "logging.level.root=WARN");
 			int committedAtRestart = committed.size();
 			await().atMost(DELIVERY)
 				.until(() -> records.count() >= committedAtRestart && committed.size() >= committedAtRestart + 200);
@@ -83,10 +80,9 @@ class RelayProcessCrashIntegrationTests {
 		}
 		finally {
 			writing.set(false);
-			first.destroyForcibly();
+			first.kill();
 			if (second != null) {
-				second.destroy();
-				second.waitFor();
+				second.close();
 			}
 		}
 	}
@@ -128,16 +124,6 @@ class RelayProcessCrashIntegrationTests {
 			.executeWithoutResult((status) -> writer.getBean(OutboxPublisher.class)
 				.publish(OutboxMessage.of("meter", id, "Read", Map.of())));
 		committed.add(id);
-	}
-
-	private static Process startRelayProcess(RelayTestSupport relay) throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-cp", System.getProperty("java.class.path"), RelayProcess.class.getName()));
-		Stream.of(relay.properties()).map((property) -> "--" + property).forEach(command::add);
-		command.add("--logging.level.root=WARN");
-		return new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(new File("target/relay-process-" + UUID.randomUUID() + ".log"))
-			.start();
 	}
 
 	private static ConfigurableApplicationContext startWriter(RelayTestSupport relay) {

@@ -61,6 +61,19 @@ class OutboxMigrationsIntegrationTests {
 	}
 
 	@Test
+	void migrationsCreateTheRelayPositionTableKeyedBySlotAndOffsetKey() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_position")).run((context) -> {
+			assertThat(columns(context, "public", "outbox_relay_position")).containsExactly(
+					"slot_name character varying(63) not null", "offset_key text not null", "offset_value text null",
+					"system_identifier bigint not null", "publication_oid bigint null", "updated_at timestamp with time zone not null");
+			assertThat(jdbc(context).queryForObject("""
+					SELECT pg_get_constraintdef(oid) FROM pg_constraint
+					WHERE conrelid = 'public.outbox_relay_position'::regclass AND contype = 'p'""", String.class))
+				.isEqualTo("PRIMARY KEY (slot_name, offset_key)");
+		});
+	}
+
+	@Test
 	void migrationsCreateTheSignalTableWithTheThreeColumnsDebeziumWritesAndReads() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_signal")).run((context) -> {
 			assertThat(columns(context, "public", "outbox_signal")).containsExactly(
@@ -75,7 +88,7 @@ class OutboxMigrationsIntegrationTests {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_shared")).run((context) -> {
 			assertThat(history(context, "public.flyway_schema_history")).containsExactly(
 					"1 create orders", "1.0.0.1 outbox create table", "1.0.0.2 outbox create publication",
-					"1.0.0.3 outbox create inbox", "1.0.0.4 outbox create signal table");
+					"1.0.0.3 outbox create inbox", "1.0.0.4 outbox create signal table", "1.0.0.5 outbox create relay position");
 			assertThat(tableExists(context, "public", "outbox_schema_history")).isFalse();
 		});
 	}
@@ -123,7 +136,7 @@ class OutboxMigrationsIntegrationTests {
 				assertThat(history(context, "public.outbox_schema_history")).containsExactly(
 						"0 << Flyway Baseline >>", "1.0.0.1 outbox create table",
 						"1.0.0.2 outbox create publication", "1.0.0.3 outbox create inbox",
-						"1.0.0.4 outbox create signal table");
+						"1.0.0.4 outbox create signal table", "1.0.0.5 outbox create relay position");
 				publishOne(context);
 			});
 	}
@@ -168,7 +181,8 @@ class OutboxMigrationsIntegrationTests {
 			.withPropertyValues("outbox.enabled=false")
 			.run((context) -> applyShippedMigrationsByHand(jdbc(context),
 					Map.of("outbox_schema", "public", "outbox_table", "outbox_event", "outbox_publication",
-							"outbox_publication", "outbox_inbox", "outbox_inbox", "outbox_signal", "outbox_signal")));
+							"outbox_publication", "outbox_inbox", "outbox_inbox", "outbox_signal", "outbox_signal",
+							"outbox_relay_position", "outbox_relay_position")));
 		this.contextRunner.withPropertyValues(database).withPropertyValues("outbox.flyway.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
@@ -199,7 +213,7 @@ class OutboxMigrationsIntegrationTests {
 			Resource[] scripts = new PathMatchingResourcePatternResolver()
 				.getResources(OutboxMigrations.LOCATION + "/*.sql");
 			Arrays.sort(scripts, Comparator.comparing(Resource::getFilename));
-			assertThat(scripts).hasSize(4);
+			assertThat(scripts).hasSize(5);
 			for (Resource script : scripts) {
 				String sql = script.getContentAsString(StandardCharsets.UTF_8);
 				for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {

@@ -2,6 +2,7 @@ package io.github.outbox.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -64,7 +65,7 @@ public final class KafkaRecordCollector implements AutoCloseable {
 							continue;
 						}
 						this.received.add(new Received(record.topic(), record.partition(), record.offset(), record.key(),
-								record.value(), headers, record.timestamp()));
+								record.value(), headers, record.timestamp(), Instant.now()));
 					}
 				}
 			}
@@ -118,8 +119,20 @@ public final class KafkaRecordCollector implements AutoCloseable {
 	 * @param headers the headers, in order
 	 * @param timestamp the record's timestamp
 	 */
+	/**
+	 * A record as collected.
+	 *
+	 * @param topic its topic
+	 * @param partition its partition
+	 * @param offset its offset
+	 * @param key its key
+	 * @param value its value
+	 * @param headers its headers
+	 * @param timestamp its timestamp
+	 * @param receivedAt when the collector read it
+	 */
 	public record Received(String topic, int partition, long offset, @Nullable String key, @Nullable String value,
-			Map<String, @Nullable String> headers, long timestamp) {
+			Map<String, @Nullable String> headers, long timestamp, Instant receivedAt) {
 
 		public @Nullable String header(String name) {
 			return this.headers.get(name);

@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What each relay test needs to itself on the shared PostgreSQL and Kafka: a database, a
- * replication slot (slot names are server-wide), an offsets topic and event topics.
+ * replication slot (slot names are server-wide) and event topics.
  *
  * @param database the database
  * @param name the prefix of the slot and topic names
@@ -53,9 +53,9 @@ public record RelayTestSupport(Database database, String name, String bootstrapS
 		return new String[] { "spring.datasource.url=" + this.database.jdbcUrl(),
 				"spring.datasource.username=" + this.database.username(), "spring.kafka.bootstrap-servers=" + this.bootstrapServers,
 				"outbox.relay.enabled=true", "outbox.relay.slot-name=" + slotName(),
-				"outbox.relay.offsets.topic=" + this.name + "-offsets", "outbox.relay.topic=" + this.name + ".${routedByValue}",
+				"outbox.relay.topic=" + this.name + ".${routedByValue}",
 				// Debezium names its JMX beans after the topic prefix; test contexts share a JVM.
-				"outbox.relay.debezium.topic.prefix=" + this.name, "outbox.relay.failover.check-interval=500ms", "outbox.relay.retry.initial-delay=200ms",
+				"outbox.relay.debezium.topic.prefix=" + this.name, "outbox.relay.failover.check-interval=500ms", "outbox.relay.monitor.interval=500ms", "outbox.relay.retry.initial-delay=200ms",
 				"outbox.relay.retry.max-delay=2s" };
 	}
 

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 
 /**
@@ -52,7 +53,6 @@ final class Services {
 				"spring.datasource.username=" + database.username(),
 				"spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
 				"outbox.relay.enabled=" + relay, "outbox.relay.slot-name=" + slotName(database),
-				"outbox.relay.offsets.topic=" + database.name() + "-offsets",
 				"outbox.relay.topic=" + topicPrefix(database) + "${routedByValue}",
 				"outbox.relay.debezium.topic.prefix=" + database.name()));
 		properties.forEach((key, value) -> all.add(key + "=" + value));
@@ -79,6 +79,27 @@ final class Services {
 		}
 		return start(database, false, Map.of(ModulithPeer.TOPIC_PROPERTY, topic, "spring.kafka.producer.value-serializer",
 				JacksonJsonSerializer.class.getName()));
+	}
+
+	/**
+	 * Creates the slot of a database's relay, as a deployment whose relay runs elsewhere does
+	 * before its first event.
+	 * @param database the database
+	 */
+	void createSlot(Database database) {
+		new JdbcTemplate(database.dataSource()).queryForObject(
+				"SELECT pg_create_logical_replication_slot(?, 'pgoutput')::text", String.class, slotName(database));
+	}
+
+	/**
+	 * Drops the slot of a database's relay, if it has one, so that it holds no WAL once its
+	 * scenario ended.
+	 * @param database the database
+	 */
+	void dropSlot(Database database) {
+		new JdbcTemplate(database.dataSource()).query("SELECT pg_drop_replication_slot(slot_name) FROM "
+				+ "pg_replication_slots WHERE slot_name = ? AND NOT active", (row) -> {
+				}, slotName(database));
 	}
 
 	static String modulithTopic(Database database) {

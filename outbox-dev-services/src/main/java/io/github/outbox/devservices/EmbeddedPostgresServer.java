@@ -93,8 +93,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setDataDirectory(dataDirectory)
 				.setCleanDataDirectory(true)
 				.setServerConfig("wal_level", "logical")
-				.setServerConfig("max_replication_slots", "20")
-				.setServerConfig("max_wal_senders", "20")
+				.setServerConfig("max_replication_slots", "100")
+				.setServerConfig("max_wal_senders", "100")
 				.setServerConfig("max_connections", "200")
 				// The binaries default to synchronous_commit=off; a commit must be durable
 				// once it returns, as on any real server.

@@ -158,7 +158,7 @@ class KafkaConnectRelayIntegrationTests {
 			.properties("spring.datasource.url=" + database.jdbcUrl(), "spring.datasource.username=" + database.username(),
 					"spring.kafka.bootstrap-servers=" + connect.kafka().bootstrapServers(), "outbox.relay.enabled=true",
 					"outbox.relay.slot-name=embedded_slot", "outbox.relay.topic=embedded.${routedByValue}",
-					"outbox.relay.offsets.topic=embedded-offsets", "outbox.relay.debezium.topic.prefix=embedded")
+					"outbox.relay.debezium.topic.prefix=embedded")
 			.run();
 	}
 

@@ -1,0 +1,87 @@
+package io.github.outbox.relay;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Creates a missing event topic, with the broker's default partitions and replication, before
+ * the relay first sends to it: through Spring Kafka's {@link KafkaAdmin}, once per topic. While
+ * Kafka is unreachable it tries again with the relay's retry delays.
+ */
+final class TopicProvisioner {
+
+	private static final Logger logger = LoggerFactory.getLogger(TopicProvisioner.class);
+
+	private final @Nullable KafkaAdmin admin;
+
+	private final KafkaAvailability kafka;
+
+	private final BackOff backOff;
+
+	private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Creates a provisioner.
+	 * @param admin creates topics, or {@code null} to leave topic creation to others
+	 * @param kafka told while Kafka cannot be reached
+	 * @param backOff the delays between attempts
+	 */
+	TopicProvisioner(@Nullable KafkaAdmin admin, KafkaAvailability kafka, BackOff backOff) {
+		this.admin = admin;
+		this.kafka = kafka;
+		this.backOff = backOff;
+	}
+
+	/**
+	 * Makes sure a topic exists.
+	 * @param topic the topic
+	 * @param waitingSince when the records for it started waiting
+	 * @throws InterruptedException if interrupted while waiting for Kafka
+	 */
+	void ensure(String topic, Instant waitingSince) throws InterruptedException {
+		if (this.admin == null || this.ready.contains(topic)) {
+			return;
+		}
+		BackOffExecution retries = this.backOff.start();
+		while (true) {
+			try {
+				this.admin.createOrModifyTopics(new NewTopic(topic, Optional.empty(), Optional.empty()));
+				this.ready.add(topic);
+				return;
+			}
+			catch (KafkaException ex) {
+				if (isAuthorizationFailure(ex)) {
+					logger.warn("The relay may not create or describe topic {}; sending to it as if it existed", topic);
+					this.ready.add(topic);
+					return;
+				}
+				this.kafka.waiting(waitingSince, ex.getMessage());
+			}
+			long delay = retries.nextBackOff();
+			Thread.sleep((delay != BackOffExecution.STOP) ? delay : 1000);
+		}
+	}
+
+	private static boolean isAuthorizationFailure(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof AuthorizationException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
