@@ -52,6 +52,8 @@ final class BatchSender implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 
 	private boolean sending;
 
+	private volatile long batchesFinished;
+
 	BatchSender(Producer<byte[], byte[]> producer, TopicProvisioner topics, KafkaAvailability kafka,
 			RelayActivity activity, Duration patience, Clock clock) {
 		this.producer = producer;
@@ -119,6 +121,15 @@ final class BatchSender implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 			throw refusal;
 		}
 		committer.markBatchFinished();
+		this.batchesFinished++;
+	}
+
+	/**
+	 * Returns how many batches went through whole.
+	 * @return the number of batches
+	 */
+	long batchesFinished() {
+		return this.batchesFinished;
 	}
 
 	private Future<RecordMetadata> sendInOrder(ProducerRecord<byte[], byte[]> record, Instant started) {

@@ -41,7 +41,10 @@ final class EngineRun implements AutoCloseable {
 	// Counted down once the engine streams or has ended, whichever comes first.
 	private final CountDownLatch settled = new CountDownLatch(1);
 
-	private final AtomicBoolean closed = new AtomicBoolean();
+	private final AtomicBoolean closing = new AtomicBoolean();
+
+	// Counted down once the first close has done all it does: a second close waits for it.
+	private final CountDownLatch closed = new CountDownLatch(1);
 
 	private volatile @Nullable Throwable failure;
 
@@ -60,8 +63,10 @@ final class EngineRun implements AutoCloseable {
 			.notifying(this.sender)
 			.using(new DebeziumEngine.ConnectorCallback() {
 
+				// Not taskStarted(): the engine refuses to stop until its tasks are fully started,
+				// which they are once it polls them.
 				@Override
-				public void taskStarted() {
+				public void pollingStarted() {
 					EngineRun.this.streaming.countDown();
 					EngineRun.this.settled.countDown();
 				}
@@ -90,6 +95,15 @@ final class EngineRun implements AutoCloseable {
 
 	boolean isDone() {
 		return this.done.getCount() == 0;
+	}
+
+	/**
+	 * Returns whether this run has delivered a whole batch (or a heartbeat), so that it counts as
+	 * running rather than as one more attempt that fails.
+	 * @return whether a batch went through
+	 */
+	boolean hasDelivered() {
+		return this.sender.batchesFinished() > 0;
 	}
 
 	void awaitDone(Duration timeout) throws InterruptedException {
@@ -128,10 +142,18 @@ final class EngineRun implements AutoCloseable {
 	 * @param timeout how long the stop may take
 	 */
 	void close(Duration timeout) {
-		if (!this.closed.compareAndSet(false, true)) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		if (!this.closing.compareAndSet(false, true)) {
+			// Another thread closes this run: return once it has, so that the caller does not
+			// give the relay up while the engine still drains.
+			try {
+				this.closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			return;
 		}
-		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
 			// An engine stopped while it starts fails with an error of its own (an illegal state
 			// change, logged at ERROR): let it finish starting first.
@@ -155,6 +177,7 @@ final class EngineRun implements AutoCloseable {
 			// what was not acknowledged is not committed, so it is sent again next time.
 			this.producers.reset();
 			RelayPositionStore.unregister(this.positionTable);
+			this.closed.countDown();
 		}
 	}
 
@@ -163,11 +186,25 @@ final class EngineRun implements AutoCloseable {
 	}
 
 	private void stopEngine() {
-		try {
-			this.engine.close();
-		}
-		catch (Exception ex) {
-			logger.warn("Stopping the Debezium engine failed", ex);
+		while (!isDone()) {
+			try {
+				this.engine.close();
+				return;
+			}
+			catch (IllegalStateException ex) {
+				// Still starting its tasks (it refuses to stop then): try again shortly.
+				try {
+					Thread.sleep(100);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+			catch (Exception ex) {
+				logger.warn("Stopping the Debezium engine failed", ex);
+				return;
+			}
 		}
 	}
 

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -204,8 +206,7 @@ final class OutboxRelay implements SmartLifecycle {
 				continue;
 			}
 			catch (DataAccessException ex) {
-				failed(new Failure("the database cannot be reached: " + ex.getMostSpecificCause().getMessage(), null,
-						false), ex);
+				failed(new Failure(databaseFailure(ex), null, false), ex);
 				if (!pauseWhileLeading(nextDelay(retries))) {
 					return;
 				}
@@ -276,6 +277,14 @@ final class OutboxRelay implements SmartLifecycle {
 		return true;
 	}
 
+	private static String databaseFailure(DataAccessException ex) {
+		String state = RelayChecks.sqlState(ex);
+		boolean unreachable = ex instanceof CannotGetJdbcConnectionException
+				|| ex instanceof DataAccessResourceFailureException || (state != null && state.startsWith("08"));
+		return (unreachable ? "the database cannot be reached: " : "a statement on the database failed: ")
+				+ ex.getMostSpecificCause().getMessage();
+	}
+
 	private static Failure engineFailure(EngineRun run) {
 		String failure = run.failure();
 		return new Failure((failure != null) ? failure : "the engine ended", null, false);
@@ -296,7 +305,9 @@ final class OutboxRelay implements SmartLifecycle {
 					return new Ending(Reason.PUBLICATION, publication);
 				}
 				run.awaitDone(this.checkInterval);
-				if (!streamed && run.isStreaming()) {
+				// Running again only once a batch went through: an engine that streams and then fails on
+				// its first batch, again and again, keeps failing with a growing delay.
+				if (!streamed && run.isStreaming() && run.hasDelivered()) {
 					streamed = true;
 					recovered();
 				}

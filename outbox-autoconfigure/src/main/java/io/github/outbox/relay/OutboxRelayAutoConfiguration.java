@@ -85,8 +85,7 @@ public final class OutboxRelayAutoConfiguration {
 				OutboxTable table, RelayPositionTable outboxRelayPositionTable, OutboxRelayProperties properties) {
 			JdbcTemplate queries = new JdbcTemplate(queries(outboxRelayDatabase, dataSource));
 			JdbcTemplate privileged = new JdbcTemplate(outboxRelayDatabase.dataSource(dataSource));
-			return new RelayPreparation(outboxRelayDatabase,
-					new RelayChecks(queries, table, outboxRelayDatabase.user()),
+			return new RelayPreparation(outboxRelayDatabase, new RelayChecks(privileged, queries, table),
 					new ReplicationSlot(privileged, properties.getSlotName()), outboxRelayPositionTable, table, queries,
 					TAKE_OVER_PATIENCE);
 		}
@@ -110,6 +109,13 @@ public final class OutboxRelayAutoConfiguration {
 				KafkaAvailability outboxRelayKafkaAvailability, KafkaProperties kafkaProperties,
 				KafkaConnectionDetails kafkaConnectionDetails, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 				ObjectProvider<KafkaAdmin> kafkaAdmin) {
+			OutboxRelayProperties.Failover failover = properties.getFailover();
+			if (failover.getCheckInterval().multipliedBy(2).compareTo(failover.getLease()) > 0) {
+				throw new RelayConfigurationException("outbox.relay.failover.check-interval (" + failover.getCheckInterval()
+						+ ") must be at most half of outbox.relay.failover.lease (" + failover.getLease()
+						+ "): the relaying instance renews its lease at each check, and would lose it in between.",
+						"Shorten outbox.relay.failover.check-interval, or lengthen outbox.relay.failover.lease.");
+			}
 			String clientId = "outbox-relay-" + properties.getSlotName();
 			DefaultKafkaProducerFactory<byte[], byte[]> producers = RelayKafkaClients
 				.producerFactory(producerFactory.getIfUnique(), kafkaProperties, kafkaConnectionDetails, clientId);
@@ -120,12 +126,12 @@ public final class OutboxRelayAutoConfiguration {
 			Properties engine = OutboxConnectorSettings.forEmbeddedEngine(outboxRelayDatabase, table, properties);
 			return new OutboxRelay(
 					new RelayLeadership(outboxRelayDatabase.dataSource(dataSource), properties.getSlotName(),
-							properties.getFailover().getLease()),
+							failover.getLease(), failover.getCheckInterval()),
 					outboxRelayPreparation,
 					() -> new EngineRun(engine, outboxRelayPositionTable, producers,
 							(producer) -> new BatchSender(producer, topics, outboxRelayKafkaAvailability,
 									outboxRelayActivity, RelayKafkaClients.PATIENCE, Clock.systemUTC())),
-					properties.getFailover().getCheckInterval(), backOff, properties.getShutdownTimeout(),
+					failover.getCheckInterval(), backOff, properties.getShutdownTimeout(),
 					Clock.systemUTC());
 		}
 

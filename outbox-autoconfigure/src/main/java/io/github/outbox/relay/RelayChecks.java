@@ -10,43 +10,37 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * What the database must offer before the relay can stream, checked as the relay's own user:
- * logical replication, the REPLICATION attribute, and a publication that covers the outbox
- * table and publishes its inserts. Each failed check says what to change.
+ * What the database must offer before the relay can stream: logical replication, the
+ * REPLICATION attribute (or, on Amazon RDS and Aurora, the {@code rds_replication} role) for the
+ * relay's user, and a publication that covers the outbox table and the signal table and
+ * publishes their inserts. Each failed check says what to change.
  */
 final class RelayChecks {
 
-	private final JdbcTemplate jdbc;
+	private final JdbcTemplate relay;
+
+	private final JdbcTemplate queries;
 
 	private final OutboxTable table;
 
-	private final String user;
-
 	/**
 	 * Creates the checks.
-	 * @param jdbc access to the outbox database
+	 * @param relay connections as the relay's user
+	 * @param queries access to the outbox database
 	 * @param table the outbox table and its publication
-	 * @param user the user the relay streams as
 	 */
-	RelayChecks(JdbcTemplate jdbc, OutboxTable table, String user) {
-		this.jdbc = jdbc;
+	RelayChecks(JdbcTemplate relay, JdbcTemplate queries, OutboxTable table) {
+		this.relay = relay;
+		this.queries = queries;
 		this.table = table;
-		this.user = user;
 	}
 
 	/**
-	 * Runs every check.
-	 * @return the state of the publication, for telling when it was recreated
-	 * @throws RelayConfigurationException if one fails
+	 * Checks logical replication and the relay user's privilege.
+	 * @throws RelayConfigurationException if one is missing
 	 */
-	Publication verify() {
-		verifyWalLevel();
-		verifyReplicationPrivilege();
-		return verifyPublication();
-	}
-
-	private void verifyWalLevel() {
-		String walLevel = this.jdbc.queryForObject("SHOW wal_level", String.class);
+	void verifyDatabase() {
+		String walLevel = this.queries.queryForObject("SHOW wal_level", String.class);
 		if (!"logical".equals(walLevel)) {
 			throw new RelayConfigurationException("The relay needs logical replication, but the database server runs with "
 					+ "wal_level=" + walLevel + ".",
@@ -54,23 +48,22 @@ final class RelayChecks {
 							+ "PostgreSQL. Managed services have a parameter for it, for example rds.logical_replication "
 							+ "on Amazon RDS.");
 		}
-	}
-
-	private void verifyReplicationPrivilege() {
-		List<Boolean> allowed = this.jdbc.queryForList(
-				"SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = ?", Boolean.class, this.user);
-		if (!allowed.contains(Boolean.TRUE)) {
-			throw noReplicationPrivilege(this.user, "stream from a replication slot", null);
+		List<String> denied = this.relay.queryForList("""
+				SELECT current_user::text FROM pg_roles r WHERE r.rolname = current_user
+				  AND NOT r.rolreplication AND NOT r.rolsuper
+				  AND NOT EXISTS (SELECT 1 FROM pg_roles m WHERE m.rolname IN ('rds_replication', 'rds_superuser')
+				                  AND pg_has_role(current_user, m.oid, 'member'))""", String.class);
+		if (!denied.isEmpty()) {
+			throw noReplicationPrivilege(denied.get(0), "stream from a replication slot", null);
 		}
 	}
 
 	/**
-	 * Checks that the publication exists, covers the outbox table and publishes inserts.
-	 * @return its state
-	 * @throws RelayConfigurationException if it does not
+	 * Throws what is wrong with a publication that is not usable.
+	 * @param publication the publication's state
+	 * @throws RelayConfigurationException unless it is usable
 	 */
-	Publication verifyPublication() {
-		Publication publication = publication();
+	void verifyPublication(Publication publication) {
 		String name = this.table.publication();
 		String create = "CREATE PUBLICATION \"" + name + "\" FOR TABLE " + this.table.qualifiedName() + ", "
 				+ this.table.qualifiedSignalName() + " WITH (publish = 'insert')";
@@ -81,18 +74,20 @@ final class RelayChecks {
 							+ "strategy). The relay resumes by itself and replays from the outbox table what was "
 							+ "written while the publication was missing.");
 		}
-		if (!publication.coversTable()) {
-			throw new RelayConfigurationException("The publication '" + name + "' does not cover the outbox table "
-					+ this.table.qualifiedName() + ": its inserts would not reach the relay.",
-					"Add it (ALTER PUBLICATION \"" + name + "\" ADD TABLE " + this.table.qualifiedName()
-							+ "), or set outbox.table.publication to the publication that covers it.");
+		if (!publication.coversTable() || !publication.coversSignalTable()) {
+			String missing = !publication.coversTable() ? this.table.qualifiedName() : this.table.qualifiedSignalName();
+			throw new RelayConfigurationException("The publication '" + name + "' does not cover " + missing
+					+ ": its inserts would not reach the relay" + (!publication.coversTable() ? "."
+							: ", and no replay could be asked for."),
+					"Add it (ALTER PUBLICATION \"" + name + "\" ADD TABLE " + missing
+							+ "), or set outbox.table.publication to the publication that covers it. The relay resumes "
+							+ "by itself and replays what was written meanwhile.");
 		}
 		if (!publication.publishesInserts()) {
 			throw new RelayConfigurationException("The publication '" + name + "' does not publish inserts: the outbox's "
 					+ "events would not reach the relay.",
 					"Run ALTER PUBLICATION \"" + name + "\" SET (publish = 'insert').");
 		}
-		return publication;
 	}
 
 	/**
@@ -100,23 +95,25 @@ final class RelayChecks {
 	 * @return its state
 	 */
 	Publication publication() {
-		List<Publication> publications = this.jdbc.query("""
-				SELECT p.pubinsert,
+		List<Publication> publications = this.queries.query("""
+				SELECT p.pubinsert, p.oid::bigint,
 				       p.puballtables OR EXISTS (SELECT 1 FROM pg_publication_tables t WHERE t.pubname = p.pubname
 				           AND coalesce(pg_partition_root(format('%I.%I', t.schemaname, t.tablename)::regclass),
 				                        format('%I.%I', t.schemaname, t.tablename)::regclass) = to_regclass(?)),
-				       p.oid::bigint
+				       p.puballtables OR EXISTS (SELECT 1 FROM pg_publication_tables t WHERE t.pubname = p.pubname
+				           AND format('%I.%I', t.schemaname, t.tablename)::regclass = to_regclass(?))
 				FROM pg_publication p WHERE p.pubname = ?""",
-				(row, number) -> new Publication(true, row.getBoolean(2), row.getBoolean(1), row.getLong(3)),
-				this.table.qualifiedName(), this.table.publication());
-		return publications.isEmpty() ? new Publication(false, false, false, null) : publications.get(0);
+				(row, number) -> new Publication(true, row.getBoolean(3), row.getBoolean(4), row.getBoolean(1),
+						row.getLong(2)),
+				this.table.qualifiedName(), this.table.qualifiedSignalName(), this.table.publication());
+		return publications.isEmpty() ? new Publication(false, false, false, false, null) : publications.get(0);
 	}
 
 	static RelayConfigurationException noReplicationPrivilege(String user, String what, @Nullable Throwable cause) {
 		return new RelayConfigurationException("The user '" + user + "' may not " + what
 				+ ": it lacks the REPLICATION attribute.",
-				"Give it the attribute (ALTER ROLE " + user + " REPLICATION), or set outbox.relay.debezium.database.user and "
-						+ ".password to a user that has it.",
+				"Give it the attribute (ALTER ROLE " + user + " REPLICATION; on Amazon RDS, GRANT rds_replication TO "
+						+ user + "), or set outbox.relay.debezium.database.user and .password to a user that has it.",
 				cause);
 	}
 
@@ -129,13 +126,16 @@ final class RelayChecks {
 	 *
 	 * @param exists whether it exists
 	 * @param coversTable whether it covers the outbox table
+	 * @param coversSignalTable whether it covers Debezium's signal table, through which replays
+	 * are asked for
 	 * @param publishesInserts whether it publishes inserts
 	 * @param oid its object id, which changes when it is dropped and created again
 	 */
-	record Publication(boolean exists, boolean coversTable, boolean publishesInserts, @Nullable Long oid) {
+	record Publication(boolean exists, boolean coversTable, boolean coversSignalTable, boolean publishesInserts,
+			@Nullable Long oid) {
 
 		boolean usable() {
-			return this.exists && this.coversTable && this.publishesInserts;
+			return this.exists && this.coversTable && this.coversSignalTable && this.publishesInserts;
 		}
 
 	}

@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * An instance that freezes (a long pause, a stopped process, a network that silently drops
  * its packets) keeps neither its lock nor the slot for long: the session is opened with
  * PostgreSQL's {@code idle_session_timeout} set to the lease, so that the server ends it once
- * the holder has not been heard from for that long, and the holder renews it with each
- * {@link #isHeld()}. The new holder then ends the frozen instance's replication connection
- * (see {@link ReplicationSlot#takeOver(Duration)}); if the frozen instance wakes up, it finds
- * its session gone and stops.
+ * the holder has not been heard from for that long. A thread of its own renews the lease at each
+ * renewal interval while the lock is held, whatever the relay is busy with; it stops when the
+ * process stops. The new holder then ends the frozen instance's replication connection (see
+ * {@link ReplicationSlot#takeOver}); if the frozen instance wakes up, it finds its session gone
+ * and stops relaying.
  */
 final class RelayLeadership implements AutoCloseable {
 
@@ -36,12 +37,26 @@ final class RelayLeadership implements AutoCloseable {
 
 	private final Duration lease;
 
+	private final Duration renewal;
+
 	private @Nullable Connection connection;
 
-	RelayLeadership(DataSource dataSource, String slotName, Duration lease) {
+	private volatile boolean held;
+
+	private @Nullable Thread renewer;
+
+	/**
+	 * Creates the leadership of a slot's relay.
+	 * @param dataSource the relay's connections; one is kept for the lock
+	 * @param slotName the slot, which names the lock
+	 * @param lease how long the holder may go unheard before the server ends its session
+	 * @param renewal how often the holder renews it, well within the lease
+	 */
+	RelayLeadership(DataSource dataSource, String slotName, Duration lease, Duration renewal) {
 		this.dataSource = dataSource;
 		this.lock = new AdvisoryLock("io.github.outbox.relay", slotName);
 		this.lease = lease;
+		this.renewal = renewal;
 	}
 
 	/**
@@ -54,7 +69,15 @@ final class RelayLeadership implements AutoCloseable {
 			if (this.connection == null || this.connection.isClosed()) {
 				this.connection = connect();
 			}
-			return this.lock.tryAcquire(this.connection);
+			boolean acquired = this.lock.tryAcquire(this.connection);
+			if (acquired && this.renewer == null) {
+				this.held = true;
+				Thread renewer = new Thread(this::renewWhileHeld, "outbox-relay-lease");
+				renewer.setDaemon(true);
+				this.renewer = renewer;
+				renewer.start();
+			}
+			return acquired;
 		}
 		catch (SQLException ex) {
 			close();
@@ -63,32 +86,61 @@ final class RelayLeadership implements AutoCloseable {
 	}
 
 	/**
-	 * Checks that the lock is still held, which renews the lease: it is for as long as its
-	 * session lives.
+	 * Returns whether the lock is still held: it is for as long as its session lives, as the last
+	 * renewal found.
 	 * @return whether the lock is held
 	 */
-	synchronized boolean isHeld() {
-		try {
-			return this.connection != null && this.connection.isValid(timeoutSeconds());
-		}
-		catch (SQLException ex) {
-			return false;
-		}
+	boolean isHeld() {
+		return this.held;
 	}
 
 	/**
 	 * Gives the lock up, by ending its session.
 	 */
 	@Override
-	public synchronized void close() {
-		if (this.connection != null) {
+	public void close() {
+		Thread renewer;
+		synchronized (this) {
+			this.held = false;
+			renewer = this.renewer;
+			this.renewer = null;
+			if (this.connection != null) {
+				try {
+					this.connection.close();
+				}
+				catch (SQLException ex) {
+					logger.debug("Closing the relay lock connection failed", ex);
+				}
+				this.connection = null;
+			}
+		}
+		if (renewer != null && renewer != Thread.currentThread()) {
+			renewer.interrupt();
+		}
+	}
+
+	private void renewWhileHeld() {
+		while (this.held) {
 			try {
-				this.connection.close();
+				Thread.sleep(this.renewal.toMillis());
 			}
-			catch (SQLException ex) {
-				logger.debug("Closing the relay lock connection failed", ex);
+			catch (InterruptedException ex) {
+				return;
 			}
-			this.connection = null;
+			renew();
+		}
+	}
+
+	// A statement on the session renews the lease; a session the server ended fails it.
+	private synchronized void renew() {
+		if (!this.held) {
+			return;
+		}
+		try {
+			this.held = this.connection != null && this.connection.isValid(timeoutSeconds());
+		}
+		catch (SQLException ex) {
+			this.held = false;
 		}
 	}
 

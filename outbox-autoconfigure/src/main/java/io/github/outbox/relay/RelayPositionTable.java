@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +17,31 @@ import io.github.outbox.schema.OutboxTable;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The relay's position in the outbox database, next to the slot it belongs to: one row per
  * entry of the Debezium engine's offsets, under the slot's name, with the identifier of the
- * server it was taken on. {@link RelayPositionStore} reads and writes it for the engine; the
- * relay reads it before it streams, to check that it belongs here.
+ * server it was taken on and the publication it was streamed through; and, while one is due, the
+ * replay the relay still has to ask for. {@link RelayPositionStore} reads and writes the offsets
+ * for the engine; {@link RelayPreparation} reads them before the relay streams, to check that
+ * they belong here.
+ * <p>
+ * Every write commits on its own (the application's pool may hand out connections without
+ * auto-commit), and a position is only ever replaced by one at least as far into the WAL.
  */
 final class RelayPositionTable {
+
+	// The engine's offset keys are JSON arrays; the relay's own entry is not, and the engine
+	// never sees it.
+	private static final String PENDING_REPLAY = "outbox-relay:pending-replay";
 
 	private static final ObjectMapper json = new ObjectMapper();
 
 	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
 
 	private final String qualifiedName;
 
@@ -40,6 +54,7 @@ final class RelayPositionTable {
 
 	RelayPositionTable(DataSource dataSource, OutboxTable table, String slotName) {
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.qualifiedName = table.qualifiedRelayPositionName();
 		this.slotName = slotName;
 	}
@@ -62,54 +77,88 @@ final class RelayPositionTable {
 	 */
 	Map<String, String> load() {
 		Map<String, String> offsets = new LinkedHashMap<>();
-		this.jdbc.query("SELECT offset_key, offset_value FROM " + this.qualifiedName + " WHERE slot_name = ?",
-				(row) -> {
+		this.jdbc.query("SELECT offset_key, offset_value FROM " + this.qualifiedName
+				+ " WHERE slot_name = ? AND offset_key <> ?", (row) -> {
 					offsets.put(row.getString(1), row.getString(2));
-				}, this.slotName);
+				}, this.slotName, PENDING_REPLAY);
 		return offsets;
 	}
 
 	/**
-	 * Stores the engine's offsets for this slot, as taken on this server.
+	 * Stores the engine's offsets for this slot, as taken on this server. An offset is replaced
+	 * only by one at least as far into the WAL: an instance that lost the relay, and records its
+	 * last position on its way out, cannot set its successor's back.
 	 * @param offsets offset keys and values; a {@code null} value removes its key
 	 */
 	void save(Map<String, @Nullable String> offsets) {
 		long server = systemIdentifier();
-		offsets.forEach((key, value) -> {
+		this.transaction.executeWithoutResult((status) -> offsets.forEach((key, value) -> {
 			if (value == null) {
 				this.jdbc.update("DELETE FROM " + this.qualifiedName + " WHERE slot_name = ? AND offset_key = ?",
 						this.slotName, key);
 			}
 			else {
-				this.jdbc.update("INSERT INTO " + this.qualifiedName
-						+ " (slot_name, offset_key, offset_value, system_identifier, publication_oid, updated_at)"
-						+ " VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT (slot_name, offset_key) DO UPDATE SET"
-						+ " offset_value = excluded.offset_value, system_identifier = excluded.system_identifier,"
-						+ " publication_oid = excluded.publication_oid, updated_at = excluded.updated_at",
-						this.slotName, key, value, server, this.publicationOid);
+				this.jdbc.update("INSERT INTO " + this.qualifiedName + " AS position"
+						+ " (slot_name, offset_key, offset_value, lsn, system_identifier, publication_oid, updated_at)"
+						+ " VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (slot_name, offset_key) DO UPDATE SET"
+						+ " offset_value = excluded.offset_value, lsn = excluded.lsn,"
+						+ " system_identifier = excluded.system_identifier, publication_oid = excluded.publication_oid,"
+						+ " updated_at = excluded.updated_at"
+						+ " WHERE position.lsn IS NULL OR excluded.lsn IS NULL OR excluded.lsn >= position.lsn",
+						this.slotName, key, value, StoredPosition.of(value, server, null).lsn(), server,
+						this.publicationOid);
 			}
-		});
-	}
-
-	/**
-	 * Removes the position of this slot, when the slot is created anew and the position refers
-	 * to WAL it never had.
-	 * @return whether there was one
-	 */
-	boolean forget() {
-		return this.jdbc.update("DELETE FROM " + this.qualifiedName + " WHERE slot_name = ?", this.slotName) > 0;
+		}));
 	}
 
 	/**
 	 * Reads where the relay stopped, if it ever ran with this slot.
-	 * @return the position, or {@code null} if none is stored
+	 * @return the position furthest into the WAL, or {@code null} if none is stored
 	 */
 	@Nullable StoredPosition read() {
 		List<StoredPosition> positions = this.jdbc.query("SELECT offset_value, system_identifier, publication_oid FROM "
-				+ this.qualifiedName + " WHERE slot_name = ? ORDER BY updated_at DESC LIMIT 1",
+				+ this.qualifiedName + " WHERE slot_name = ? AND offset_key <> ? ORDER BY lsn DESC NULLS LAST LIMIT 1",
 				(row, number) -> StoredPosition.of(row.getString(1), row.getLong(2), (Long) row.getObject(3)),
-				this.slotName);
+				this.slotName, PENDING_REPLAY);
 		return positions.isEmpty() ? null : positions.get(0);
+	}
+
+	/**
+	 * Records a replay the relay must ask for before it streams, keeping the earliest start and
+	 * the slot advance if one was recorded already.
+	 * @param replay the replay
+	 */
+	void pending(PendingReplay replay) {
+		PendingReplay recorded = pending();
+		PendingReplay merged = (recorded != null) ? recorded.merge(replay) : replay;
+		this.transaction.executeWithoutResult((status) -> this.jdbc.update("INSERT INTO " + this.qualifiedName
+				+ " (slot_name, offset_key, offset_value, system_identifier, updated_at) VALUES (?, ?, ?, ?, now())"
+				+ " ON CONFLICT (slot_name, offset_key) DO UPDATE SET offset_value = excluded.offset_value,"
+				+ " updated_at = excluded.updated_at", this.slotName, PENDING_REPLAY, merged.toJson(),
+				systemIdentifier()));
+	}
+
+	/**
+	 * Returns the replay the relay must still ask for, if any.
+	 * @return the pending replay, or {@code null}
+	 */
+	@Nullable PendingReplay pending() {
+		List<String> values = this.jdbc.queryForList("SELECT offset_value FROM " + this.qualifiedName
+				+ " WHERE slot_name = ? AND offset_key = ?", String.class, this.slotName, PENDING_REPLAY);
+		return values.isEmpty() ? null : PendingReplay.of(values.get(0));
+	}
+
+	/**
+	 * Runs the work that asks for a pending replay and, in the same transaction, removes the
+	 * engine's offsets, which refer to WAL the slot no longer has or has passed, and the pending
+	 * entry: either all of it commits, or the replay is still pending next time.
+	 * @param work writes the replay requests, on the given connection's transaction
+	 */
+	void replayed(java.util.function.Consumer<JdbcTemplate> work) {
+		this.transaction.executeWithoutResult((status) -> {
+			work.accept(this.jdbc);
+			this.jdbc.update("DELETE FROM " + this.qualifiedName + " WHERE slot_name = ?", this.slotName);
+		});
 	}
 
 	long systemIdentifier() {
@@ -128,13 +177,15 @@ final class RelayPositionTable {
 	 * @param publicationOid the publication it was streamed through, if recorded
 	 * @param lsn the furthest WAL position it covers, if it names one
 	 * @param committedAt when the last transaction it covers committed, if known
+	 * @param unfinishedReplays the conditions of the outbox replays Debezium was in the middle
+	 * of (its incremental snapshots)
 	 */
 	record StoredPosition(long systemIdentifier, @Nullable Long publicationOid, @Nullable Long lsn,
-			@Nullable Instant committedAt) {
+			@Nullable Instant committedAt, List<String> unfinishedReplays) {
 
 		static StoredPosition of(@Nullable String offset, long systemIdentifier, @Nullable Long publicationOid) {
 			if (offset == null) {
-				return new StoredPosition(systemIdentifier, publicationOid, null, null);
+				return new StoredPosition(systemIdentifier, publicationOid, null, null, List.of());
 			}
 			try {
 				JsonNode value = json.readTree(offset);
@@ -150,10 +201,54 @@ final class RelayPositionTable {
 				JsonNode microseconds = value.get("ts_usec");
 				Instant committedAt = (microseconds != null && microseconds.canConvertToLong())
 						? Instant.EPOCH.plus(microseconds.asLong(), ChronoUnit.MICROS) : null;
-				return new StoredPosition(systemIdentifier, publicationOid, lsn, committedAt);
+				return new StoredPosition(systemIdentifier, publicationOid, lsn, committedAt, unfinishedReplays(value));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("The relay's stored position is not JSON: " + offset, ex);
+			}
+		}
+
+		// Debezium keeps an incremental snapshot's progress in its offset: the collections it
+		// snapshots, each with its additional condition, as a JSON string.
+		private static List<String> unfinishedReplays(JsonNode value) throws IOException {
+			JsonNode collections = value.get("incremental_snapshot_collections");
+			List<String> conditions = new ArrayList<>();
+			if (collections != null && collections.isTextual()) {
+				for (JsonNode collection : json.readTree(collections.asText())) {
+					JsonNode condition = collection.get("incremental_snapshot_collections_additional_condition");
+					conditions.add((condition != null && !condition.isNull()) ? condition.asText() : "");
+				}
+			}
+			return conditions;
+		}
+
+	}
+
+	/**
+	 * A replay the relay must ask for before it streams.
+	 *
+	 * @param from the earliest event time it covers
+	 * @param advanceSlot whether the slot must first be moved past the WAL written until now, where
+	 * PostgreSQL would skip or fail on what it holds (a publication gap)
+	 */
+	record PendingReplay(Instant from, boolean advanceSlot) {
+
+		PendingReplay merge(PendingReplay other) {
+			return new PendingReplay(this.from.isBefore(other.from) ? this.from : other.from,
+					this.advanceSlot || other.advanceSlot);
+		}
+
+		String toJson() {
+			return "{\"from\":\"" + this.from + "\",\"advanceSlot\":" + this.advanceSlot + "}";
+		}
+
+		static PendingReplay of(String value) {
+			try {
+				JsonNode node = json.readTree(value);
+				return new PendingReplay(Instant.parse(node.get("from").asText()), node.get("advanceSlot").asBoolean());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("The relay's pending replay is not JSON: " + value, ex);
 			}
 		}
 

@@ -1,14 +1,17 @@
 package io.github.outbox.relay;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import io.github.outbox.relay.RelayChecks.Publication;
+import io.github.outbox.relay.RelayPositionTable.PendingReplay;
 import io.github.outbox.relay.RelayPositionTable.StoredPosition;
 import io.github.outbox.relay.ReplicationSlot.SlotState;
 import io.github.outbox.replay.OutboxReplay;
 import io.github.outbox.schema.OutboxTable;
+import io.github.outbox.support.ReplaySignal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +27,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>
  * When the relay creates its slot, events may already be in the outbox table that no slot
  * recorded (written while the relay was off, or while the slot was gone): it asks Debezium to
- * replay them from the table, through the slot itself, so every deployment that reads the slot
- * relays them. The same happens when the publication was dropped and created again: PostgreSQL
- * skips, or fails on, what was written while it was missing, so the relay moves its slot past
- * that stretch of WAL and replays it from the table.
+ * replay them from the table, through the slot itself, so that whatever reads the slot relays
+ * them. When the publication was dropped, or stopped covering the outbox, PostgreSQL skipped (or
+ * fails on) what was written meanwhile: the relay moves its slot past that stretch of WAL and
+ * replays it from the table. A replay still due is recorded in the position table before the
+ * step that makes it necessary, and removed in the transaction that asks for it, so that a crash
+ * in between cannot lose it.
  * <p>
  * Run once at start-up as a database initializer (see {@link RelayPreparationDetector}), so
  * that the slot exists before the publisher writes its first event, and then each time the
@@ -57,7 +62,8 @@ final class RelayPreparation implements InitializingBean {
 
 	private volatile @Nullable Long publicationOid;
 
-	private volatile Instant publicationSeenAt = Instant.EPOCH;
+	// When the publication was last seen as it should be, while the relay streamed.
+	private volatile @Nullable Instant publicationSeenAt;
 
 	RelayPreparation(RelayDatabase database, RelayChecks checks, ReplicationSlot slot, RelayPositionTable positions,
 			OutboxTable table, JdbcTemplate queries, Duration takeOverPatience) {
@@ -73,13 +79,18 @@ final class RelayPreparation implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		try {
-			this.checks.verify();
+			this.checks.verifyDatabase();
+			verifyPublication(this.positions.read());
 			ensureSlot();
+			// Moving the slot is for the instance that relays; asking for a replay is not.
+			replayPending(false);
 		}
 		catch (DataAccessException ex) {
 			throw new RelayConfigurationException("The relay could not check its replication slot '" + this.slot.name()
 					+ "' on " + this.database + ": " + ex.getMostSpecificCause().getMessage(),
-					"Make sure the database is reachable and the relay's user may connect to it.", ex);
+					"Make sure the database is reachable, the relay's user may connect to it, and the outbox "
+							+ "migrations ran.",
+					ex);
 		}
 	}
 
@@ -92,14 +103,18 @@ final class RelayPreparation implements InitializingBean {
 	 * @throws InterruptedException if interrupted while waiting for the slot
 	 */
 	void beforeStreaming(BooleanSupplier stillLeading) throws InterruptedException {
-		Publication publication = this.checks.verify();
-		ensureSlot();
-		Long previous = this.publicationOid;
+		this.checks.verifyDatabase();
 		StoredPosition position = this.positions.read();
-		Long streamedThrough = (position != null) ? position.publicationOid() : previous;
+		Publication publication = verifyPublication(position);
+		// A previous reader that froze holds the slot for good: end it before moving the slot.
+		this.slot.takeOver(this.takeOverPatience, stillLeading);
+		ensureSlot();
+		Long streamedThrough = (position != null && position.publicationOid() != null) ? position.publicationOid()
+				: this.publicationOid;
 		if (streamedThrough != null && !streamedThrough.equals(publication.oid())) {
-			replayPublicationGap(position);
+			this.positions.pending(new PendingReplay(lastGoodPublication(position).minus(REPLAY_MARGIN), true));
 		}
+		replayPending(true);
 		verifyPosition();
 		this.slot.takeOver(this.takeOverPatience, stillLeading);
 		this.positions.streamingThrough(publication.oid());
@@ -109,20 +124,46 @@ final class RelayPreparation implements InitializingBean {
 
 	/**
 	 * Checks, while the relay streams, that the publication it streams through is still the
-	 * one it started with. PostgreSQL 18 skips without an error what is written while a
-	 * publication is missing: the relay must stop and replay that stretch instead.
+	 * one it started with and still covers the outbox: PostgreSQL 18 skips without an error what
+	 * is written while it does not, so the relay must stop, and replay that stretch once it is
+	 * back.
 	 * @return why the relay must stop streaming, or {@code null} if it may go on
 	 */
 	@Nullable String publicationProblem() {
 		Publication publication = this.checks.publication();
+		String problem = null;
 		if (!publication.usable()) {
-			return "the publication '" + this.table.publication() + "' no longer covers the outbox's inserts";
+			problem = "the publication '" + this.table.publication() + "' no longer covers the outbox's inserts";
 		}
-		if (this.publicationOid != null && !this.publicationOid.equals(publication.oid())) {
-			return "the publication '" + this.table.publication() + "' was dropped and created again";
+		else if (this.publicationOid != null && !this.publicationOid.equals(publication.oid())) {
+			problem = "the publication '" + this.table.publication() + "' was dropped and created again";
+		}
+		if (problem != null) {
+			Instant seen = this.publicationSeenAt;
+			this.positions.pending(new PendingReplay(((seen != null) ? seen : Instant.EPOCH).minus(REPLAY_MARGIN), true));
+			return problem;
 		}
 		this.publicationSeenAt = databaseNow();
 		return null;
+	}
+
+	private Publication verifyPublication(@Nullable StoredPosition position) {
+		Publication publication = this.checks.publication();
+		if (!publication.usable()) {
+			// What is written from now until it is fixed will have to be replayed.
+			this.positions.pending(new PendingReplay(lastGoodPublication(position).minus(REPLAY_MARGIN), true));
+			this.checks.verifyPublication(publication);
+		}
+		return publication;
+	}
+
+	private Instant lastGoodPublication(@Nullable StoredPosition position) {
+		Instant seen = this.publicationSeenAt;
+		Instant committed = (position != null) ? position.committedAt() : null;
+		if (seen == null) {
+			return (committed != null) ? committed : Instant.EPOCH;
+		}
+		return (committed != null && committed.isBefore(seen)) ? committed : seen;
 	}
 
 	private void ensureSlot() {
@@ -136,61 +177,70 @@ final class RelayPreparation implements InitializingBean {
 			return;
 		}
 		StoredPosition position = this.positions.read();
+		Instant from = (position != null && position.committedAt() != null)
+				? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
+		// Recorded before the slot exists: whatever happens next, the replay is asked for.
+		this.positions.pending(new PendingReplay(from, false));
 		if (!this.slot.create()) {
 			// Another instance created it at this moment, and replays what came before.
 			return;
 		}
-		this.positions.forget();
-		Instant created = databaseNow();
-		Instant from = (position != null && position.committedAt() != null)
-				? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
-		long waiting = replay(from, created);
 		if (position != null) {
-			logger.warn("Replication slot '{}' was missing and has been created again; {} events written since {} are "
+			logger.warn("Replication slot '{}' was missing and has been created again; the events written since {} are "
 					+ "replayed from the outbox table (events the cleanup already removed cannot be)", this.slot.name(),
-					waiting, from);
-		}
-		else if (waiting > 0) {
-			logger.info("Created replication slot '{}' for the outbox relay; {} events written before it existed are "
-					+ "replayed from the outbox table", this.slot.name(), waiting);
+					from);
 		}
 		else {
 			logger.info("Created replication slot '{}' for the outbox relay", this.slot.name());
 		}
 	}
 
-	private void replayPublicationGap(@Nullable StoredPosition position) {
-		Instant lastGood = this.publicationSeenAt;
-		if (position != null && position.committedAt() != null
-				&& (lastGood.equals(Instant.EPOCH) || position.committedAt().isBefore(lastGood))) {
-			lastGood = position.committedAt();
+	/**
+	 * Asks for the replay still due, if any, in one transaction with the removal of the engine's
+	 * offsets (which refer to WAL the slot no longer has, or has moved past) and of the pending
+	 * entry. Replays Debezium was in the middle of are asked for again.
+	 * @param mayMoveSlot whether this instance relays, and may move the slot first
+	 */
+	private void replayPending(boolean mayMoveSlot) {
+		PendingReplay pending = this.positions.pending();
+		if (pending == null || (pending.advanceSlot() && !mayMoveSlot)) {
+			return;
 		}
-		Instant from = lastGood.minus(REPLAY_MARGIN);
-		this.slot.advanceToCurrentPosition();
-		this.positions.forget();
-		long waiting = replay(from, databaseNow());
-		logger.warn("The publication '{}' was dropped and created again; PostgreSQL skips what was written while it was "
-				+ "missing, so the relay moved slot '{}' past that and replays the {} events written since {} from the "
-				+ "outbox table", this.table.publication(), this.slot.name(), waiting, from);
+		StoredPosition position = this.positions.read();
+		if (pending.advanceSlot()) {
+			this.slot.advanceToCurrentPosition();
+		}
+		Instant to = databaseNow();
+		long waiting = count(pending.from(), to);
+		this.positions.replayed((jdbc) -> {
+			if (waiting > 0) {
+				new OutboxReplay(jdbc, this.table).replay(pending.from(), to);
+			}
+			if (position != null) {
+				for (String condition : position.unfinishedReplays()) {
+					String id = ReplaySignal.insert(jdbc, this.table, "replay-again",
+							condition.isBlank() ? "true" : condition);
+					logger.warn("A replay was in progress (of the events where {}); asked for it again (signal {})",
+							condition.isBlank() ? "true" : condition, id);
+				}
+			}
+		});
+		if (pending.advanceSlot()) {
+			logger.warn("The publication '{}' was dropped or stopped covering the outbox; PostgreSQL skips what was "
+					+ "written meanwhile, so the relay moved slot '{}' past it and replays the {} events written since {} "
+					+ "from the outbox table", this.table.publication(), this.slot.name(), waiting, pending.from());
+		}
+		else if (waiting > 0) {
+			logger.info("{} events written before replication slot '{}' existed are replayed from the outbox table",
+					waiting, this.slot.name());
+		}
 	}
 
-	private long replay(Instant from, Instant to) {
-		Long waiting = this.queries.queryForObject("SELECT count(*) FROM " + this.table.qualifiedName()
+	private long count(Instant from, Instant to) {
+		Long count = this.queries.queryForObject("SELECT count(*) FROM " + this.table.qualifiedName()
 				+ " WHERE created_at >= ? AND created_at < ?", Long.class, OutboxTable.createdAt(from),
 				OutboxTable.createdAt(to));
-		if (waiting == null || waiting == 0) {
-			return 0;
-		}
-		try {
-			new OutboxReplay(this.queries, this.table).replay(from, to);
-		}
-		catch (DataAccessException ex) {
-			// Without the replay, the slot would hide those events for good: undo it, so that the
-			// next attempt tries again.
-			this.slot.drop();
-			throw ex;
-		}
-		return waiting;
+		return (count != null) ? count : 0;
 	}
 
 	private void verifyPosition() {
@@ -222,8 +272,8 @@ final class RelayPreparation implements InitializingBean {
 	}
 
 	private Instant databaseNow() {
-		java.sql.Timestamp now = this.queries.queryForObject(
-				"SELECT (clock_timestamp() AT TIME ZONE 'UTC')::timestamp", java.sql.Timestamp.class);
+		Timestamp now = this.queries.queryForObject("SELECT (clock_timestamp() AT TIME ZONE 'UTC')::timestamp",
+				Timestamp.class);
 		return (now != null) ? OutboxTable.instantOf(now.toLocalDateTime()) : Instant.now();
 	}
 

@@ -5,8 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.debezium.DebeziumException;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,8 @@ import org.springframework.util.backoff.BackOffExecution;
 /**
  * Creates a missing event topic, with the broker's default partitions and replication, before
  * the relay first sends to it: through Spring Kafka's {@link KafkaAdmin}, once per topic. While
- * Kafka is unreachable it tries again with the relay's retry delays.
+ * Kafka is unreachable it tries again with the relay's retry delays; a refusal that waiting does
+ * not cure stops the relay at that event.
  */
 final class TopicProvisioner {
 
@@ -63,25 +67,33 @@ final class TopicProvisioner {
 				return;
 			}
 			catch (KafkaException ex) {
-				if (isAuthorizationFailure(ex)) {
+				Throwable cause = kafkaCause(ex);
+				if (cause instanceof AuthorizationException) {
 					logger.warn("The relay may not create or describe topic {}; sending to it as if it existed", topic);
 					this.ready.add(topic);
 					return;
 				}
-				this.kafka.waiting(waitingSince, ex.getMessage());
+				if (cause instanceof ApiException && !(cause instanceof RetriableException)) {
+					// An invalid name, a replication factor the cluster cannot have, a policy: waiting
+					// will not help.
+					throw new DebeziumException("Kafka refused to create topic " + topic + ": " + cause.getMessage()
+							+ ". The relay stops at the event for it rather than skip it; create the topic, or fix "
+							+ "what Kafka says, and it resumes from there.", ex);
+				}
+				this.kafka.waiting(waitingSince, (cause != null) ? cause.getMessage() : ex.getMessage());
 			}
 			long delay = retries.nextBackOff();
 			Thread.sleep((delay != BackOffExecution.STOP) ? delay : 1000);
 		}
 	}
 
-	private static boolean isAuthorizationFailure(Throwable ex) {
+	private static @Nullable Throwable kafkaCause(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof AuthorizationException) {
-				return true;
+			if (cause instanceof ApiException) {
+				return cause;
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

@@ -2,10 +2,9 @@ package io.github.outbox.replay;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.UUID;
 
 import io.github.outbox.schema.OutboxTable;
-import io.github.outbox.support.JsonText;
+import io.github.outbox.support.ReplaySignal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,17 +79,9 @@ public class OutboxReplay {
 			Assert.hasText(aggregateType, "'aggregateType' must not be empty; pass null for all aggregate types");
 			filter += " AND aggregatetype = '" + aggregateType.replace("'", "''") + "'";
 		}
-		// Chunks follow the event id: the key of a partitioned table, (id, created_at), would make
-		// Debezium compare created_at with a text parameter.
-		String collection = JsonText.string(this.table.dataCollection());
-		String data = "{\"type\":\"incremental\",\"data-collections\":[" + collection
-				+ "],\"additional-conditions\":[{\"data-collection\":" + collection + ",\"filter\":" + JsonText.string(filter)
-				+ "}],\"surrogate-key\":\"id\"}";
 		Long events = this.jdbc.queryForObject("SELECT count(*) FROM " + this.table.qualifiedName() + " WHERE " + filter,
 				Long.class);
-		String id = "replay-" + UUID.randomUUID();
-		this.jdbc.update("INSERT INTO " + this.table.qualifiedSignalName() + " (id, type, data) VALUES (?, ?, ?)", id,
-				"execute-snapshot", data);
+		String id = ReplaySignal.insert(this.jdbc, this.table, "replay", filter);
 		ReplayRequest request = new ReplayRequest(id, from, to, aggregateType, (events != null) ? events : 0);
 		logger.info("Asked the relay to replay the events written from {} to {}{}: {} found (signal {})", from, to,
 				(aggregateType != null) ? " of aggregate type '" + aggregateType + "'" : "", request.events(), id);

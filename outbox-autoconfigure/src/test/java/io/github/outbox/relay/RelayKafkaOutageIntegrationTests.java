@@ -88,10 +88,14 @@ class RelayKafkaOutageIntegrationTests {
 	@Test
 	void everyOutageIsLoggedOnceWhenItStartsAndOnceWhenItEndsWithoutAFloodOfClientWarnings() throws Exception {
 		OutboxRelayHealthIndicator health = this.context.getBean(OutboxRelayHealthIndicator.class);
-		// Let the Kafka clients' warnings through (the tests' logging keeps them out), to count them.
 		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
-		logging.setLogLevel("org.apache.kafka", LogLevel.WARN);
-		try (KafkaRecordCollector records = relay.collector()) {
+		// Another instance of the service, standing by: it sees the slot's reader make no progress.
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext standby = relay.start(TestApplication.class,
+						"outbox.relay.health.grace-period=5s")) {
+			OutboxRelayHealthIndicator standbyHealth = standby.getBean(OutboxRelayHealthIndicator.class);
+			// Let the Kafka clients' warnings through (the tests' logging keeps them out), to count them.
+			logging.setLogLevel("org.apache.kafka", LogLevel.WARN);
 			List<String> published = new ArrayList<>(publish(5));
 			records.awaitKeys(published, DELIVERY);
 			for (int outage = 1; outage <= 2; outage++) {
@@ -103,6 +107,11 @@ class RelayKafkaOutageIntegrationTests {
 						(current) -> current.getStatus().equals(Status.DOWN));
 				assertThat(String.valueOf(down.getDetails().get("problem")))
 					.startsWith("Kafka at " + kafka.bootstrapServers() + " has not acknowledged the relay's records since");
+				Health standing = await().atMost(DELIVERY).until(() -> standbyHealth.health(true),
+						(current) -> current.getStatus().equals(Status.DOWN));
+				assertThat(standing.getDetails()).containsEntry("relay", "standing by");
+				assertThat(String.valueOf(standing.getDetails().get("problem")))
+					.startsWith("the slot's reader has confirmed nothing since");
 				kafka.reconnect();
 				records.awaitKeys(published, DELIVERY);
 				await().atMost(DELIVERY).until(() -> since(before).contains("Kafka is available again"));
@@ -119,11 +128,33 @@ class RelayKafkaOutageIntegrationTests {
 						outage, clientWarnings, otherClients);
 				assertThat(otherClients).as("the client warnings are let through").isPositive();
 				assertThat(clientWarnings).as("warnings of the relay's Kafka clients during outage %d", outage).isZero();
-				await().atMost(DELIVERY).until(() -> health.health(true).getStatus().equals(Status.UP));
+				await().atMost(DELIVERY).until(() -> health.health(true).getStatus().equals(Status.UP)
+						&& standbyHealth.health(true).getStatus().equals(Status.UP));
 			}
 		}
 		finally {
 			logging.setLogLevel("org.apache.kafka", LogLevel.ERROR);
+		}
+	}
+
+	@Test
+	void relayStartedWhileKafkaIsAwaySaysSoOnceAndDeliversWhenItIsBack() throws Exception {
+		RelayTestSupport late = RelayTestSupport.create("kafka_away_at_start", kafka.bootstrapServers());
+		int before = this.output.getOut().length();
+		kafka.disconnect();
+		try (KafkaRecordCollector records = late.collector();
+				ConfigurableApplicationContext service = late.start(TestApplication.class)) {
+			List<String> published = RelayTestSupport.publishEach(service, "parcel", 5);
+			await().atMost(DELIVERY).until(() -> since(before).contains("Kafka is unavailable at " + kafka.bootstrapServers()));
+			kafka.reconnect();
+			records.awaitKeys(published, DELIVERY);
+			await().atMost(DELIVERY).until(() -> since(before).contains("Kafka is available again"));
+			String logged = since(before);
+			assertThat(logged.split("Kafka is unavailable", -1)).as("said once").hasSize(2);
+			assertThat(logged).doesNotContain("NullPointerException").doesNotContain(" ERROR ");
+		}
+		finally {
+			kafka.reconnect();
 		}
 	}
 

@@ -92,6 +92,9 @@ public class RelayProcess {
 		}
 
 		private void signal(String signal) {
+			if (!this.process.isAlive()) {
+				return;
+			}
 			try {
 				new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).inheritIO().start().waitFor();
 			}

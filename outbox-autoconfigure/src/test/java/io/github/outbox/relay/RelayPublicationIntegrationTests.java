@@ -60,7 +60,51 @@ class RelayPublicationIntegrationTests {
 			records.awaitKeys(published, DELIVERY);
 			await().atMost(DELIVERY).until(() -> outboxRelay.state() == OutboxRelay.State.RELAYING);
 			assertThat(output).containsOnlyOnce("The relay cannot run: The publication 'outbox_publication' does not exist")
-				.contains("was dropped and created again");
+				.contains("was dropped or stopped covering the outbox");
+		}
+	}
+
+	@Test
+	void outboxTableTakenOutOfThePublicationAndPutBackLosesNothing(CapturedOutput output) throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("altered_publication");
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext service = relay.start(TestApplication.class)) {
+			JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+			OutboxRelay outboxRelay = service.getBean(OutboxRelay.class);
+			List<String> published = new ArrayList<>(RelayTestSupport.publishEach(service, "parcel", 5));
+			records.awaitKeys(published, DELIVERY);
+
+			// The publication keeps its identity; only what it covers changes.
+			jdbc.execute("ALTER PUBLICATION outbox_publication DROP TABLE outbox_event");
+			published.addAll(RelayTestSupport.publishEach(service, "parcel", 5));
+			Failure failure = await().atMost(DELIVERY).until(outboxRelay::failure, (current) -> current != null);
+			assertThat(failure.description()).contains("does not cover \"public\".\"outbox_event\"");
+			published.addAll(RelayTestSupport.publishEach(service, "parcel", 5));
+			jdbc.execute("ALTER PUBLICATION outbox_publication ADD TABLE outbox_event");
+			records.awaitKeys(published, DELIVERY);
+		}
+	}
+
+	@Test
+	void publicationCreatedAgainWithoutTheSignalTableIsRefusedUntilItCoversIt() throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("no_signal_publication");
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext service = relay.start(TestApplication.class)) {
+			JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+			OutboxRelay outboxRelay = service.getBean(OutboxRelay.class);
+			List<String> published = new ArrayList<>(RelayTestSupport.publishEach(service, "parcel", 5));
+			records.awaitKeys(published, DELIVERY);
+
+			// Without the signal table, the replay of the gap could not reach the relay.
+			jdbc.execute("DROP PUBLICATION outbox_publication");
+			jdbc.execute("CREATE PUBLICATION outbox_publication FOR TABLE outbox_event WITH (publish = 'insert')");
+			published.addAll(RelayTestSupport.publishEach(service, "parcel", 5));
+			Failure failure = await().atMost(DELIVERY).until(outboxRelay::failure, (current) -> current != null
+					&& current.description().contains("outbox_signal"));
+			assertThat(failure.description()).contains("does not cover \"public\".\"outbox_signal\"")
+				.contains("no replay could be asked for");
+			jdbc.execute("ALTER PUBLICATION outbox_publication ADD TABLE outbox_signal");
+			records.awaitKeys(published, DELIVERY);
 		}
 	}
 

@@ -65,6 +65,7 @@ class OutboxMigrationsIntegrationTests {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_position")).run((context) -> {
 			assertThat(columns(context, "public", "outbox_relay_position")).containsExactly(
 					"slot_name character varying(63) not null", "offset_key text not null", "offset_value text null",
+					"lsn bigint null",
 					"system_identifier bigint not null", "publication_oid bigint null", "updated_at timestamp with time zone not null");
 			assertThat(jdbc(context).queryForObject("""
 					SELECT pg_get_constraintdef(oid) FROM pg_constraint
