@@ -200,7 +200,9 @@ final class OutboxRelay implements SmartLifecycle {
 			}
 			catch (RelayConfigurationException ex) {
 				failed(new Failure(ex.getMessage(), ex.getAction(), true), null);
-				if (!pauseWhileLeading(nextDelay(retries))) {
+				// Checked again at every check interval: the relay resumes as soon as the operator
+				// has done what the report says.
+				if (!pauseWhileLeading(this.checkInterval)) {
 					return;
 				}
 				continue;
