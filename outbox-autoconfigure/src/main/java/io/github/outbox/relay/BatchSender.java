@@ -132,15 +132,18 @@ final class BatchSender implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		return this.batchesFinished;
 	}
 
-	private Future<RecordMetadata> sendInOrder(ProducerRecord<byte[], byte[]> record, Instant started) {
+	private Future<RecordMetadata> sendInOrder(ProducerRecord<byte[], byte[]> record, Instant started)
+			throws InterruptedException {
 		while (true) {
 			Future<RecordMetadata> acknowledgement = this.producer.send(record);
 			Throwable notTaken = notTaken(acknowledgement);
 			if (notTaken == null) {
 				return acknowledgement;
 			}
-			// The producer waited max.block.ms for metadata or buffer space: Kafka is away.
+			// The producer waited max.block.ms for metadata or buffer space: Kafka is away, or has
+			// no such topic (any more).
 			this.kafka.waiting(started, notTaken.getMessage());
+			this.topics.recheck(record.topic(), started);
 		}
 	}
 

@@ -289,7 +289,23 @@ final class OutboxRelay implements SmartLifecycle {
 
 	private static Failure engineFailure(EngineRun run) {
 		String failure = run.failure();
-		return new Failure((failure != null) ? failure : "the engine ended", null, false);
+		String description = (failure != null) ? failure : "the engine ended";
+		return new Failure(lostDatabase(run.failureCause()) ? "the database cannot be reached: " + description
+				: description, null, false);
+	}
+
+	/**
+	 * Whether the engine failed because its connection to the database went: a connection
+	 * error (SQLState class 08) or the server shutting down (57P01 to 57P03).
+	 */
+	private static boolean lostDatabase(@Nullable Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null
+					&& (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -122,7 +122,7 @@ public final class OutboxRelayAutoConfiguration {
 			BackOff backOff = backOff(properties.getRetry());
 			TopicProvisioner topics = new TopicProvisioner(properties.isCreateTopics() ? RelayKafkaClients
 				.admin(kafkaAdmin.getIfUnique(), kafkaProperties, kafkaConnectionDetails, clientId + "-admin") : null,
-					outboxRelayKafkaAvailability, backOff);
+					outboxRelayKafkaAvailability, backOff, RelayKafkaClients.PATIENCE);
 			Properties engine = OutboxConnectorSettings.forEmbeddedEngine(outboxRelayDatabase, table, properties);
 			return new OutboxRelay(
 					new RelayLeadership(outboxRelayDatabase.dataSource(dataSource), properties.getSlotName(),

@@ -23,9 +23,9 @@ import org.springframework.kafka.core.ProducerFactory;
 /**
  * The relay's Kafka clients, built from the application's own: the producer from the settings
  * of Spring Boot's {@link ProducerFactory} (so {@code spring.kafka.*}, connection details, SSL
- * bundles and customizers apply) with its listeners (Micrometer's among them), and topics
- * created through a {@link KafkaAdmin} with the application's admin settings. On top, what
- * delivery at least once and in order requires.
+ * bundles and customizers apply) with its listeners (Micrometer's among them), and an admin
+ * client with the settings of the application's {@link KafkaAdmin}. On top, what delivery at
+ * least once and in order requires.
  */
 final class RelayKafkaClients {
 
@@ -64,9 +64,9 @@ final class RelayKafkaClients {
 		if (application != null) {
 			application.getListeners().forEach((listener) -> factory.addListener((ProducerFactory.Listener) listener));
 		}
-		// Closing waits for nothing: the relay has drained what it waits for by then, and what
-		// Kafka did not acknowledge is sent again at the next start.
-		factory.setPhysicalCloseTimeout(0);
+		// Closing waits a second at most: the relay has drained what it waits for by then, and
+		// what Kafka did not acknowledge is sent again at the next start.
+		factory.setPhysicalCloseTimeout(1);
 		return factory;
 	}
 
@@ -95,14 +95,14 @@ final class RelayKafkaClients {
 	}
 
 	/**
-	 * Returns the relay's admin, which creates event topics.
+	 * Returns the settings of the relay's admin client, which creates event topics.
 	 * @param application the application's admin, if any
 	 * @param properties {@code spring.kafka.*}, used when there is no such admin
 	 * @param connectionDetails where Kafka is, likewise
 	 * @param clientId the admin's client id
-	 * @return the admin
+	 * @return the admin client's settings
 	 */
-	static KafkaAdmin admin(@Nullable KafkaAdmin application, KafkaProperties properties,
+	static Map<String, Object> admin(@Nullable KafkaAdmin application, KafkaProperties properties,
 			KafkaConnectionDetails connectionDetails, String clientId) {
 		Map<String, Object> settings = new HashMap<>();
 		if (application != null) {
@@ -113,9 +113,11 @@ final class RelayKafkaClients {
 			apply(settings, connectionDetails.getAdmin());
 		}
 		settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-		KafkaAdmin admin = new KafkaAdmin(settings);
-		admin.setOperationTimeout((int) PATIENCE.toSeconds());
-		return admin;
+		// An attempt gives up within the patience, rather than after the client's default minute
+		// (closing the admin client waits for its requests).
+		settings.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PATIENCE.toMillis());
+		settings.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) PATIENCE.toMillis());
+		return settings;
 	}
 
 	/**

@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
 public final class RelayPositionStore extends MemoryOffsetBackingStore {
 
 	/**
-	 * Engine property naming the registered table.
+	 * Engine property with the registration id of the table (Debezium prints it with its
+	 * configuration: an id, not a table name).
 	 */
-	static final String TABLE = "outbox.relay.position.table";
+	static final String TABLE = "outbox.relay.position-store.registration";
 
 	private static final Map<String, RelayPositionTable> tables = new ConcurrentHashMap<>();
 

@@ -139,6 +139,22 @@ final class RelayPositionTable {
 	}
 
 	/**
+	 * Ends the pending replay, if it has no end yet, before the given time: used once the slot
+	 * exists, which streams everything written after it.
+	 * @param until the event time the replay ends before
+	 */
+	void pendingUntil(Instant until) {
+		this.transaction.executeWithoutResult((status) -> {
+			PendingReplay recorded = pending();
+			if (recorded != null && recorded.until() == null && !recorded.advanceSlot()) {
+				this.jdbc.update("UPDATE " + this.qualifiedName + " SET offset_value = ?, updated_at = now()"
+						+ " WHERE slot_name = ? AND offset_key = ?", recorded.until(until).toJson(), this.slotName,
+						PENDING_REPLAY);
+			}
+		});
+	}
+
+	/**
 	 * Returns the replay the relay must still ask for, if any.
 	 * @return the pending replay, or {@code null}
 	 */
@@ -175,7 +191,7 @@ final class RelayPositionTable {
 	 *
 	 * @param systemIdentifier the server it was taken on
 	 * @param publicationOid the publication it was streamed through, if recorded
-	 * @param lsn the furthest WAL position it covers, if it names one
+	 * @param lsn the commit of the last transaction it covers, if it names one
 	 * @param committedAt when the last transaction it covers committed, if known
 	 * @param unfinishedReplays the conditions of the outbox replays Debezium was in the middle
 	 * of (its incremental snapshots)
@@ -189,14 +205,14 @@ final class RelayPositionTable {
 			}
 			try {
 				JsonNode value = json.readTree(offset);
-				Long lsn = null;
-				// Debezium's PostgreSQL offset: lsn (last event), lsn_proc (last fully processed),
-				// lsn_commit (last commit): the slot is confirmed up to one of them.
-				for (String field : new String[] { "lsn", "lsn_proc", "lsn_commit" }) {
-					JsonNode position = value.get(field);
-					if (position != null && position.canConvertToLong()) {
-						lsn = (lsn == null) ? position.asLong() : Math.max(lsn, position.asLong());
-					}
+				// Debezium's PostgreSQL offset: lsn_commit (the commit of the last transaction, what
+				// it confirms to the slot, and in commit order never decreasing); lsn and lsn_proc (the
+				// last event, which can lie before a non-transactional message seen earlier).
+				Long lsn = longValue(value, "lsn_commit");
+				if (lsn == null) {
+					Long event = longValue(value, "lsn");
+					Long processed = longValue(value, "lsn_proc");
+					lsn = (event == null) ? processed : (processed == null) ? event : Math.max(event, processed);
 				}
 				JsonNode microseconds = value.get("ts_usec");
 				Instant committedAt = (microseconds != null && microseconds.canConvertToLong())
@@ -206,6 +222,11 @@ final class RelayPositionTable {
 			catch (IOException ex) {
 				throw new UncheckedIOException("The relay's stored position is not JSON: " + offset, ex);
 			}
+		}
+
+		private static @Nullable Long longValue(JsonNode value, String field) {
+			JsonNode position = value.get(field);
+			return (position != null && position.canConvertToLong()) ? position.asLong() : null;
 		}
 
 		// Debezium keeps an incremental snapshot's progress in its offset: the collections it
@@ -228,24 +249,37 @@ final class RelayPositionTable {
 	 * A replay the relay must ask for before it streams.
 	 *
 	 * @param from the earliest event time it covers
+	 * @param until the event time it ends before, or {@code null} for the moment it is asked
+	 * for: events written after the slot was created reach Kafka through it, and replaying
+	 * them as well would only send them twice
 	 * @param advanceSlot whether the slot must first be moved past the WAL written until now, where
 	 * PostgreSQL would skip or fail on what it holds (a publication gap)
 	 */
-	record PendingReplay(Instant from, boolean advanceSlot) {
+	record PendingReplay(Instant from, @Nullable Instant until, boolean advanceSlot) {
 
 		PendingReplay merge(PendingReplay other) {
-			return new PendingReplay(this.from.isBefore(other.from) ? this.from : other.from,
+			Instant end = (this.until == null || other.until == null) ? null
+					: this.until.isAfter(other.until) ? this.until : other.until;
+			return new PendingReplay(this.from.isBefore(other.from) ? this.from : other.from, end,
 					this.advanceSlot || other.advanceSlot);
 		}
 
+		PendingReplay until(Instant end) {
+			return new PendingReplay(this.from, end, this.advanceSlot);
+		}
+
 		String toJson() {
-			return "{\"from\":\"" + this.from + "\",\"advanceSlot\":" + this.advanceSlot + "}";
+			return "{\"from\":\"" + this.from + "\"" + ((this.until != null) ? ",\"until\":\"" + this.until + "\"" : "")
+					+ ",\"advanceSlot\":" + this.advanceSlot + "}";
 		}
 
 		static PendingReplay of(String value) {
 			try {
 				JsonNode node = json.readTree(value);
-				return new PendingReplay(Instant.parse(node.get("from").asText()), node.get("advanceSlot").asBoolean());
+				JsonNode until = node.get("until");
+				return new PendingReplay(Instant.parse(node.get("from").asText()),
+						(until != null && !until.isNull()) ? Instant.parse(until.asText()) : null,
+						node.get("advanceSlot").asBoolean());
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("The relay's pending replay is not JSON: " + value, ex);

@@ -112,7 +112,7 @@ final class RelayPreparation implements InitializingBean {
 		Long streamedThrough = (position != null && position.publicationOid() != null) ? position.publicationOid()
 				: this.publicationOid;
 		if (streamedThrough != null && !streamedThrough.equals(publication.oid())) {
-			this.positions.pending(new PendingReplay(lastGoodPublication(position).minus(REPLAY_MARGIN), true));
+			this.positions.pending(new PendingReplay(lastGoodPublication(position).minus(REPLAY_MARGIN), null, true));
 		}
 		replayPending(true);
 		verifyPosition();
@@ -140,7 +140,7 @@ final class RelayPreparation implements InitializingBean {
 		}
 		if (problem != null) {
 			Instant seen = this.publicationSeenAt;
-			this.positions.pending(new PendingReplay(((seen != null) ? seen : Instant.EPOCH).minus(REPLAY_MARGIN), true));
+			this.positions.pending(new PendingReplay(((seen != null) ? seen : Instant.EPOCH).minus(REPLAY_MARGIN), null, true));
 			return problem;
 		}
 		this.publicationSeenAt = databaseNow();
@@ -151,7 +151,7 @@ final class RelayPreparation implements InitializingBean {
 		Publication publication = this.checks.publication();
 		if (!publication.usable()) {
 			// What is written from now until it is fixed will have to be replayed.
-			this.positions.pending(new PendingReplay(lastGoodPublication(position).minus(REPLAY_MARGIN), true));
+			this.positions.pending(new PendingReplay(lastGoodPublication(position).minus(REPLAY_MARGIN), null, true));
 			this.checks.verifyPublication(publication);
 		}
 		return publication;
@@ -180,11 +180,15 @@ final class RelayPreparation implements InitializingBean {
 		Instant from = (position != null && position.committedAt() != null)
 				? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
 		// Recorded before the slot exists: whatever happens next, the replay is asked for.
-		this.positions.pending(new PendingReplay(from, false));
-		if (!this.slot.create()) {
+		this.positions.pending(new PendingReplay(from, null, false));
+		Instant ready = this.slot.create();
+		if (ready == null) {
 			// Another instance created it at this moment, and replays what came before.
 			return;
 		}
+		// Everything that commits from here on is in the slot: the replay covers what came before,
+		// and what was being written as the slot was created is sent twice (the inbox absorbs it).
+		this.positions.pendingUntil(ready);
 		if (position != null) {
 			logger.warn("Replication slot '{}' was missing and has been created again; the events written since {} are "
 					+ "replayed from the outbox table (events the cleanup already removed cannot be)", this.slot.name(),
@@ -210,7 +214,7 @@ final class RelayPreparation implements InitializingBean {
 		if (pending.advanceSlot()) {
 			this.slot.advanceToCurrentPosition();
 		}
-		Instant to = databaseNow();
+		Instant to = (pending.until() != null) ? pending.until() : databaseNow();
 		long waiting = count(pending.from(), to);
 		this.positions.replayed((jdbc) -> {
 			if (waiting > 0) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import io.github.outbox.schema.OutboxTable;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,19 +64,22 @@ final class ReplicationSlot {
 
 	/**
 	 * Creates the slot.
-	 * @return whether this call created it, rather than another instance at the same moment
+	 * @return the moment, on the database's clock, at which the slot was ready: every
+	 * transaction committed from then on is in it; or {@code null} if another instance created
+	 * it at the same moment
 	 * @throws RelayConfigurationException if the relay's user may not create it
 	 */
-	boolean create() {
+	@Nullable Instant create() {
 		try {
-			this.jdbc.queryForObject("SELECT pg_create_logical_replication_slot(?, '" + PLUGIN + "')::text", String.class,
-					this.name);
-			return true;
+			// The clock is read once the function has returned, that is once the slot is consistent.
+			Timestamp ready = this.jdbc.queryForObject("SELECT (clock_timestamp() AT TIME ZONE 'UTC')::timestamp FROM "
+					+ "pg_create_logical_replication_slot(?, '" + PLUGIN + "')", Timestamp.class, this.name);
+			return (ready != null) ? OutboxTable.instantOf(ready.toLocalDateTime()) : Instant.now();
 		}
 		catch (DataAccessException ex) {
 			String state = RelayChecks.sqlState(ex);
 			if ("42710".equals(state)) {
-				return false;
+				return null;
 			}
 			if ("42501".equals(state)) {
 				throw RelayChecks.noReplicationPrivilege(currentUser(), "create the replication slot '" + this.name + "'",

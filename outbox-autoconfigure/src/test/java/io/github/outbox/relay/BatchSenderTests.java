@@ -165,7 +165,7 @@ class BatchSenderTests {
 	}
 
 	private BatchSender sender(MockProducer<byte[], byte[]> producer) {
-		return new BatchSender(producer, new TopicProvisioner(null, this.kafka, new FixedBackOff(10, 3)), this.kafka,
+		return new BatchSender(producer, new TopicProvisioner(null, this.kafka, new FixedBackOff(10, 3), Duration.ofSeconds(1)), this.kafka,
 				this.activity, Duration.ofMillis(20), Clock.systemUTC());
 	}
 

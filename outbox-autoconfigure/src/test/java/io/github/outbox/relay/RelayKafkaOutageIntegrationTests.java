@@ -185,7 +185,8 @@ class RelayKafkaOutageIntegrationTests {
 		try (KafkaRecordCollector records = relay.collector()) {
 			await().atMost(DELIVERY).until(this.outboxRelay::isRelaying);
 			kafka.disconnect();
-			List<String> published = publish(10);
+			// To a topic that does not exist yet: the relay is stopped while it waits to create it.
+			List<String> published = publish("crate", 10);
 			await().atMost(DELIVERY).until(() -> this.output.getOut().contains("Kafka is unavailable"));
 
 			Instant stopping = Instant.now();
@@ -240,11 +241,15 @@ class RelayKafkaOutageIntegrationTests {
 	}
 
 	private List<String> publish(int count) {
+		return publish("parcel", count);
+	}
+
+	private List<String> publish(String aggregateType, int count) {
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			String id = UUID.randomUUID().toString();
-			this.transaction
-				.executeWithoutResult((status) -> this.outbox.publish(OutboxMessage.of("parcel", id, "Sent", Map.of())));
+			this.transaction.executeWithoutResult(
+					(status) -> this.outbox.publish(OutboxMessage.of(aggregateType, id, "Sent", Map.of())));
 			ids.add(id);
 		}
 		return ids;

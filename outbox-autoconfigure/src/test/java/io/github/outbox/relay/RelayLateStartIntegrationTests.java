@@ -65,6 +65,53 @@ class RelayLateStartIntegrationTests {
 	}
 
 	@Test
+	void eventsWrittenWhileTheRelayFirstStartsArriveAndThoseAfterItsSlotArriveOnce() throws Exception {
+		RelayTestSupport relay = RelayTestSupport.create("first_start");
+		List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+		java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+		try (KafkaRecordCollector records = relay.collector();
+				ConfigurableApplicationContext writer = relay.start(TestApplication.class, "outbox.relay.enabled=false")) {
+			OutboxPublisher outbox = writer.getBean(OutboxPublisher.class);
+			TransactionTemplate transaction = writer.getBean(TransactionTemplate.class);
+			Thread writerThread = new Thread(() -> {
+				while (writing.get()) {
+					String id = UUID.randomUUID().toString();
+					transaction.executeWithoutResult((status) -> outbox.publish(OutboxMessage.of("meter", id, "Read", Map.of())));
+					committed.add(id);
+				}
+			}, "writer");
+			writerThread.start();
+			org.awaitility.Awaitility.await().atMost(DELIVERY).until(() -> committed.size() >= 200);
+			try (ConfigurableApplicationContext service = relay.start(TestApplication.class)) {
+				int atStart = committed.size();
+				org.awaitility.Awaitility.await().atMost(DELIVERY).until(() -> committed.size() >= atStart + 500);
+				writing.set(false);
+				writerThread.join();
+				records.awaitKeys(List.copyOf(committed), DELIVERY);
+			}
+			// The replay covers what was written until the slot was ready; events committed while it
+			// was being created are both replayed and streamed. Anything later is streamed only.
+			JdbcTemplate jdbc = writer.getBean(JdbcTemplate.class);
+			String filter = jdbc.queryForObject("SELECT data FROM outbox_signal WHERE id LIKE 'replay-%'", String.class);
+			java.util.regex.Matcher end = java.util.regex.Pattern.compile("created_at < '([^']+)'").matcher(filter);
+			assertThat(end.find()).as("the replay's end in %s", filter).isTrue();
+			java.time.LocalDateTime slotReady = java.time.LocalDateTime.parse(end.group(1).replace(' ', 'T'));
+			java.util.Set<String> seen = new java.util.HashSet<>();
+			List<String> twice = records.records().stream().map(Received::key).filter((key) -> !seen.add(key)).toList();
+			for (String key : twice) {
+				java.time.LocalDateTime written = jdbc.queryForObject(
+						"SELECT created_at FROM outbox_event WHERE aggregateid = ?", java.time.LocalDateTime.class, key);
+				assertThat(written).as("when %s, sent twice, was written", key)
+					.isBefore(slotReady)
+					.isAfter(slotReady.minusSeconds(1));
+			}
+		}
+		finally {
+			writing.set(false);
+		}
+	}
+
+	@Test
 	void eventsWrittenWhileTheSlotWasGoneAreReplayedWhenTheRelayCreatesItAgain(CapturedOutput output) throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("lost_slot");
 		try (KafkaRecordCollector records = relay.collector()) {

@@ -39,9 +39,9 @@ class RelayPositionTableIntegrationTests {
 		RelayPositionTable table = migratedTable("position_pending");
 		table.save(offset(1000));
 		Instant early = Instant.parse("2026-11-30T10:00:00Z");
-		table.pending(new PendingReplay(Instant.parse("2026-11-30T11:00:00Z"), false));
-		table.pending(new PendingReplay(early, true));
-		assertThat(table.pending()).isEqualTo(new PendingReplay(early, true));
+		table.pending(new PendingReplay(Instant.parse("2026-11-30T11:00:00Z"), null, false));
+		table.pending(new PendingReplay(early, null, true));
+		assertThat(table.pending()).isEqualTo(new PendingReplay(early, null, true));
 		assertThat(table.load()).as("what the engine sees").containsOnlyKeys(KEY);
 		assertThat(table.read().lsn()).isEqualTo(1000);
 
@@ -72,7 +72,7 @@ class RelayPositionTableIntegrationTests {
 
 	private static Map<String, String> offset(long lsn) {
 		Map<String, String> offsets = new HashMap<>();
-		offsets.put(KEY, "{\"lsn\":" + lsn + ",\"lsn_proc\":" + lsn + ",\"ts_usec\":1700000000000000}");
+		offsets.put(KEY, "{\"lsn\":" + (lsn + 5) + ",\"lsn_proc\":" + (lsn + 5) + ",\"lsn_commit\":" + lsn + ",\"ts_usec\":1700000000000000}");
 		return offsets;
 	}
 
