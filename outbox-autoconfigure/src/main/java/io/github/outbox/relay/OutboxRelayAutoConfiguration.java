@@ -77,7 +77,8 @@ public final class OutboxRelayAutoConfiguration {
 		@Bean
 		RelayPositionTable outboxRelayPositionTable(RelayDatabase outboxRelayDatabase, DataSource dataSource,
 				OutboxTable table, OutboxRelayProperties properties) {
-			return new RelayPositionTable(queries(outboxRelayDatabase, dataSource), table, properties.getSlotName());
+			return new RelayPositionTable(outboxRelayDatabase.positionDataSource(dataSource), table,
+					properties.getSlotName());
 		}
 
 		@Bean

@@ -1,5 +1,6 @@
 package io.github.outbox.relay;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -8,10 +9,13 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.UnsupportedDataSourcePropertyException;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.util.ClassUtils;
 
 /**
  * Where and as whom the relay connects to PostgreSQL: the application's database, as its
@@ -30,6 +34,12 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  */
 record RelayDatabase(String jdbcUrl, String host, int port, String database, String user, @Nullable String password,
 		@Nullable String sslMode, boolean applicationsServer) {
+
+	private static final String HIKARI = "com.zaxxer.hikari.HikariDataSource";
+
+	// How long a position write waits for a connection before it fails (and is retried).
+	private static final Duration POSITION_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+
 
 	static RelayDatabase of(@Nullable JdbcConnectionDetails connectionDetails, Map<String, String> debezium) {
 		if (connectionDetails == null) {
@@ -90,6 +100,56 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 		properties.setProperty("tcpKeepAlive", "true");
 		dataSource.setConnectionProperties(properties);
 		return dataSource;
+	}
+
+	/**
+	 * Returns the connections the relay keeps its position with: a small pool of its own
+	 * (HikariCP where it is present) that gives up within seconds when the server refuses
+	 * connections. The position is written while Debezium's replication connection waits for
+	 * it, and PostgreSQL's fast shutdown waits for that connection: behind the application's
+	 * pool, which waits 30 seconds for a connection by default, a restart took 45 seconds. On the
+	 * application's database it connects with the application's credentials (the position table
+	 * is the application's, like the outbox), elsewhere with the relay's.
+	 * @param application the application's data source, if any
+	 * @return the data source, to be closed with the relay
+	 */
+	DataSource positionDataSource(@Nullable DataSource application) {
+		SimpleDriverDataSource unpooled = null;
+		if (application != null && this.applicationsServer) {
+			try {
+				unpooled = DataSourceBuilder.derivedFrom(application).type(SimpleDriverDataSource.class).build();
+			}
+			catch (UnsupportedDataSourcePropertyException | IllegalStateException ex) {
+				// A data source of a kind Spring Boot cannot read: the relay's own connections.
+			}
+		}
+		if (unpooled == null) {
+			unpooled = derive(application);
+		}
+		if (!ClassUtils.isPresent(HIKARI, RelayDatabase.class.getClassLoader())) {
+			return unpooled;
+		}
+		try {
+			DataSource pool = (DataSource) ClassUtils.forName(HIKARI, RelayDatabase.class.getClassLoader())
+				.getDeclaredConstructor()
+				.newInstance();
+			BeanWrapper settings = new BeanWrapperImpl(pool);
+			settings.setPropertyValue("jdbcUrl", unpooled.getUrl());
+			settings.setPropertyValue("username", unpooled.getUsername());
+			settings.setPropertyValue("password", unpooled.getPassword());
+			settings.setPropertyValue("poolName", "outbox-relay-position");
+			settings.setPropertyValue("maximumPoolSize", 2);
+			settings.setPropertyValue("minimumIdle", 1);
+			settings.setPropertyValue("connectionTimeout", POSITION_CONNECTION_TIMEOUT.toMillis());
+			Properties properties = new Properties();
+			properties.setProperty("ApplicationName", "outbox-relay");
+			properties.setProperty("tcpKeepAlive", "true");
+			settings.setPropertyValue("dataSourceProperties", properties);
+			return pool;
+		}
+		catch (ReflectiveOperationException ex) {
+			return unpooled;
+		}
 	}
 
 	private SimpleDriverDataSource derive(@Nullable DataSource application) {

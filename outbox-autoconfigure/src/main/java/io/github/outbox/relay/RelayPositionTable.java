@@ -31,13 +31,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Every write commits on its own (the application's pool may hand out connections without
  * auto-commit), and a position is only ever replaced by one at least as far into the WAL.
  */
-final class RelayPositionTable {
+final class RelayPositionTable implements AutoCloseable {
 
 	// The engine's offset keys are JSON arrays; the relay's own entry is not, and the engine
 	// never sees it.
 	private static final String PENDING_REPLAY = "outbox-relay:pending-replay";
 
 	private static final ObjectMapper json = new ObjectMapper();
+
+	private final DataSource dataSource;
 
 	private final JdbcTemplate jdbc;
 
@@ -53,6 +55,7 @@ final class RelayPositionTable {
 	private volatile @Nullable Long publicationOid;
 
 	RelayPositionTable(DataSource dataSource, OutboxTable table, String slotName) {
+		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.qualifiedName = table.qualifiedRelayPositionName();
@@ -175,6 +178,17 @@ final class RelayPositionTable {
 			work.accept(this.jdbc);
 			this.jdbc.update("DELETE FROM " + this.qualifiedName + " WHERE slot_name = ?", this.slotName);
 		});
+	}
+
+	/**
+	 * Closes the table's connections if they are its own (see
+	 * {@link RelayDatabase#positionDataSource}).
+	 */
+	@Override
+	public void close() throws Exception {
+		if (this.dataSource instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
 	}
 
 	long systemIdentifier() {

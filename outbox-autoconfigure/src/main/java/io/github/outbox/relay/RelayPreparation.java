@@ -265,13 +265,17 @@ final class RelayPreparation implements InitializingBean {
 							+ "replayed with OutboxReplay if consumers miss them (docs/operations.md).");
 		}
 		if (position.lsn() < state.confirmedLsn()) {
-			throw new RelayConfigurationException("The replication slot '" + this.slot.name() + "' has moved past the "
-					+ "relay's stored position (slot at " + state.confirmedLsn() + ", position at " + position.lsn()
-					+ "): it was advanced or created again while the relay was away, and the events in between "
-					+ "may not have reached Kafka. The relay does not skip them.",
-					"Replay the events written since " + position.committedAt()
-							+ " (OutboxReplay, or the SQL in docs/operations.md), then remove the position (" + forget
-							+ ") so that the relay starts from the slot.");
+			// Debezium confirms to the slot what Kafka acknowledged, sometimes before the position
+			// that covers it is written (and never written if PostgreSQL or the relay stops then);
+			// or someone advanced the slot. Either way the slot no longer holds what lies between:
+			// it is replayed from the table, and the relay goes on from the slot.
+			Instant from = (position.committedAt() != null) ? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
+			logger.warn("Replication slot '{}' is ahead of the relay's stored position (slot at {}, position at {}): the "
+					+ "position was not written after the slot last moved (PostgreSQL or the relay stopped at that moment) "
+					+ "or the slot was advanced by hand. So that nothing in between is skipped, the events written since {} "
+					+ "are replayed from the outbox table", this.slot.name(), state.confirmedLsn(), position.lsn(), from);
+			this.positions.pending(new PendingReplay(from, null, false));
+			replayPending(true);
 		}
 	}
 

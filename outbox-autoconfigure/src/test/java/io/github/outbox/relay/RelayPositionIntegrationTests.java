@@ -125,14 +125,14 @@ class RelayPositionIntegrationTests {
 	}
 
 	@Test
-	void slotMovedPastThePositionStopsTheRelayRatherThanSkipTheEventsInBetween() throws Exception {
+	void slotMovedPastThePositionReplaysTheEventsInBetweenRatherThanSkipThem(CapturedOutput output) throws Exception {
 		RelayTestSupport relay = RelayTestSupport.create("moved_slot");
 		try (KafkaRecordCollector records = relay.collector()) {
-			Instant lastDelivered;
 			try (ConfigurableApplicationContext service = relay.start(TestApplication.class)) {
 				records.awaitKeys(RelayTestSupport.publishEach(service, "parcel", 5), DELIVERY);
-				lastDelivered = Instant.now();
 			}
+			// What PostgreSQL or the relay stopping at the wrong moment leaves behind (Debezium
+			// confirms to the slot before the position is written), or an operator's advance.
 			List<String> skippedBySlot;
 			try (ConfigurableApplicationContext writer = relay.start(TestApplication.class, "outbox.relay.enabled=false")) {
 				skippedBySlot = RelayTestSupport.publishEach(writer, "parcel", 5);
@@ -140,15 +140,13 @@ class RelayPositionIntegrationTests {
 						String.class, relay.slotName());
 			}
 			try (ConfigurableApplicationContext service = relay.start(TestApplication.class)) {
-				Failure failure = awaitFailure(service);
-				assertThat(failure.description()).contains("has moved past the relay's stored position")
-					.contains("does not skip them");
-				assertThat(failure.action()).contains("Replay the events written since");
-				// What the report says to do.
-				service.getBean(OutboxReplay.class).replay(lastDelivered.minusSeconds(60), Instant.now().plusSeconds(1));
-				jdbc(service).update("DELETE FROM outbox_relay_position");
 				records.awaitKeys(skippedBySlot, DELIVERY);
+				List<String> later = RelayTestSupport.publishEach(service, "parcel", 3);
+				records.awaitKeys(later, DELIVERY);
+				assertThat(service.getBean(OutboxRelay.class).failure()).isNull();
 			}
+			assertThat(output).contains("Replication slot '" + relay.slotName() + "' is ahead of the relay's stored position",
+					"are replayed from the outbox table");
 		}
 	}
 
