@@ -13,9 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Forwards loopback TCP connections to a port, and can cut them: every open connection is
  * closed and new ones are refused until it is restored. Stands between Kafka clients and a
- * broker to simulate an outage.
+ * broker to simulate an outage (the dev services' outage switch, and the soak's).
+ *
+ * @author Outbox contributors
+ * @since 0.1.0
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
 	private final ServerSocket server;
 
@@ -25,7 +28,10 @@ final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean connected = true;
 
-	TcpProxy() {
+	/**
+	 * Opens the proxy on a free loopback port; it forwards nowhere until told where.
+	 */
+	public TcpProxy() {
 		try {
 			this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		}
@@ -37,21 +43,35 @@ final class TcpProxy implements AutoCloseable {
 		acceptor.start();
 	}
 
-	int port() {
+	/**
+	 * Returns the loopback port clients connect to.
+	 * @return the port
+	 */
+	public int port() {
 		return this.server.getLocalPort();
 	}
 
-	void forwardTo(int upstreamPort) {
+	/**
+	 * Forwards new connections to a loopback port.
+	 * @param upstreamPort the port
+	 */
+	public void forwardTo(int upstreamPort) {
 		this.upstreamPort = upstreamPort;
 	}
 
-	void cut() {
+	/**
+	 * Closes every open connection and refuses new ones until {@link #restore()}.
+	 */
+	public void cut() {
 		this.connected = false;
 		this.sockets.forEach(TcpProxy::closeQuietly);
 		this.sockets.clear();
 	}
 
-	void restore() {
+	/**
+	 * Accepts and forwards connections again.
+	 */
+	public void restore() {
 		this.connected = true;
 	}
 
@@ -77,6 +97,12 @@ final class TcpProxy implements AutoCloseable {
 				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.upstreamPort);
 				this.sockets.add(client);
 				this.sockets.add(upstream);
+				if (!this.connected) {
+					// Cut while this connection was being made: cut() may have missed it.
+					closeQuietly(client);
+					closeQuietly(upstream);
+					continue;
+				}
 				pump(client, upstream);
 				pump(upstream, client);
 			}
