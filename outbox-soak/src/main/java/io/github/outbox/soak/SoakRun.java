@@ -117,6 +117,9 @@ public final class SoakRun {
 					injected.add(done);
 					this.progress.accept(String.format("%s on %s: %.1f s; %d transactions committed so far", fault.label(),
 							done.target(), (done.endedAt() - done.startedAt()) / 1000.0, load.committed()));
+					// One fault at a time: the next waits until every service relays again (each
+					// fault's recovery is then its own), and the load runs on for the gap.
+					awaitRelaying(services, Duration.ofMinutes(3));
 					Thread.sleep(this.settings.gap().toMillis());
 				}
 				load.stop();
@@ -174,6 +177,21 @@ public final class SoakRun {
 			throws IOException {
 		return new ServiceInstance(service, service + "-" + number, postgres, kafka.bootstrapServers(),
 				this.directory.resolve("logs"), List.of());
+	}
+
+	// Waits until each service has an instance whose relay streams and reports UP.
+	private static void awaitRelaying(Map<String, List<ServiceInstance>> services, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		for (List<ServiceInstance> instances : services.values()) {
+			while (instances.stream().map(ServiceInstance::relayState).noneMatch((state) -> state != null
+					&& state.relaying() && "UP".equals(state.status()))) {
+				if (System.nanoTime() > deadline) {
+					return;
+				}
+				Thread.sleep(250);
+			}
+		}
 	}
 
 	/**

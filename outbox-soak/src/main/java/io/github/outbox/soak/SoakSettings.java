@@ -34,7 +34,8 @@ record SoakSettings(String name, int writers, int transactionsPerSecond, int eve
 	 */
 	static SoakSettings smoke() {
 		return new SoakSettings("smoke", 8, 120, 1, Duration.ofSeconds(10), Duration.ofSeconds(12),
-				List.of(Fault.on(Kind.KILL_LEADER, ORDERS, Duration.ofSeconds(3)),
+				// The killed instance comes back after the standby has had its ten seconds to take over.
+				List.of(Fault.on(Kind.KILL_LEADER, ORDERS, Duration.ofSeconds(12)),
 						Fault.of(Kind.KAFKA_CUT, Duration.ofSeconds(8)),
 						Fault.of(Kind.POSTGRES_FAST_RESTART, Duration.ZERO)),
 				Duration.ofSeconds(10));
@@ -46,7 +47,8 @@ record SoakSettings(String name, int writers, int transactionsPerSecond, int eve
 	 */
 	static SoakSettings full() {
 		List<Fault> faults = new ArrayList<>();
-		Duration down = Duration.ofSeconds(5);
+		// A killed instance comes back after the standby has had its ten seconds to take over.
+		Duration down = Duration.ofSeconds(12);
 		for (int round = 0; round < 2; round++) {
 			faults.add(Fault.on(Kind.KILL_LEADER, ORDERS, down));
 			faults.add(Fault.of(Kind.KAFKA_STOP, Duration.ofSeconds(5)));
@@ -64,7 +66,7 @@ record SoakSettings(String name, int writers, int transactionsPerSecond, int eve
 		// Longer than the server's wal_sender_timeout (10 s), which cut a waiting relay off before
 		// the relay turned it off for its own connections.
 		faults.add(Fault.of(Kind.KAFKA_STOP, Duration.ofSeconds(30)));
-		return new SoakSettings("full", 32, 260, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), faults,
+		return new SoakSettings("full", 32, 260, 4, Duration.ofSeconds(30), Duration.ofSeconds(15), faults,
 				Duration.ofSeconds(10));
 	}
 
