@@ -280,9 +280,8 @@ final class OutboxRelay implements SmartLifecycle {
 	}
 
 	private static String databaseFailure(DataAccessException ex) {
-		String state = RelayChecks.sqlState(ex);
 		boolean unreachable = ex instanceof CannotGetJdbcConnectionException
-				|| ex instanceof DataAccessResourceFailureException || (state != null && state.startsWith("08"));
+				|| ex instanceof DataAccessResourceFailureException || lostDatabase(ex);
 		return (unreachable ? "the database cannot be reached: " : "a statement on the database failed: ")
 				+ ex.getMostSpecificCause().getMessage();
 	}
@@ -295,8 +294,9 @@ final class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether the engine failed because its connection to the database went: a connection
-	 * error (SQLState class 08) or the server shutting down (57P01 to 57P03).
+	 * Whether a failure comes from the connection to the database going: a connection error
+	 * (SQLState class 08) or the server shutting down (57P01 to 57P03), anywhere in its causes.
+	 * The one rule for the relay's checks and its engine alike.
 	 */
 	private static boolean lostDatabase(@Nullable Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {

@@ -260,52 +260,50 @@ public final class SoakRun {
 	}
 
 	private static long count(PostgresServer postgres, String database, String table) throws SQLException {
-		try (Connection connection = postgres.connect(database);
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
-			result.next();
-			return result.getLong(1);
-		}
+		long[] count = new long[1];
+		query(postgres, database, "SELECT count(*) FROM " + table, (row) -> count[0] = row.getLong(1));
+		return count[0];
 	}
 
 	// The business rows: each order's sequence number, which its events must cover exactly.
 	private static Map<String, Long> orders(PostgresServer postgres, String service) throws SQLException {
 		Map<String, Long> orders = new HashMap<>();
-		try (Connection connection = postgres.connect(service);
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT id, seq FROM soak_order")) {
-			while (result.next()) {
-				orders.put(result.getString(1), result.getLong(2));
-			}
-		}
+		query(postgres, service, "SELECT id, seq FROM soak_order", (row) -> orders.put(row.getString(1), row.getLong(2)));
 		return orders;
 	}
 
 	private static List<Committed> committed(PostgresServer postgres, String service) throws SQLException {
 		List<Committed> events = new ArrayList<>();
-		try (Connection connection = postgres.connect(service);
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT id::text, aggregateid, type, (payload->>'seq')::bigint,"
-						+ " extract(epoch FROM created_at) * 1000 FROM outbox_event")) {
-			while (result.next()) {
-				events.add(new Committed(result.getString(1), result.getString(2), result.getString(3).intern(),
-						result.getLong(4), result.getLong(5)));
-			}
-		}
+		query(postgres, service, "SELECT id::text, aggregateid, type, (payload->>'seq')::bigint,"
+				+ " extract(epoch FROM created_at) * 1000 FROM outbox_event",
+				(row) -> events.add(new Committed(row.getString(1), row.getString(2), row.getString(3).intern(),
+						row.getLong(4), row.getLong(5))));
 		events.sort(Comparator.comparingLong(Committed::createdAt));
 		return events;
 	}
 
 	private static Map<String, Integer> applied(PostgresServer postgres, String service) throws SQLException {
 		Map<String, Integer> applied = new HashMap<>();
-		try (Connection connection = postgres.connect(service);
+		query(postgres, service, "SELECT event_id, applications FROM soak_applied",
+				(row) -> applied.put(row.getString(1), row.getInt(2)));
+		return applied;
+	}
+
+	private static void query(PostgresServer postgres, String database, String sql, Row row) throws SQLException {
+		try (Connection connection = postgres.connect(database);
 				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT event_id, applications FROM soak_applied")) {
+				ResultSet result = statement.executeQuery(sql)) {
 			while (result.next()) {
-				applied.put(result.getString(1), result.getInt(2));
+				row.read(result);
 			}
 		}
-		return applied;
+	}
+
+	@FunctionalInterface
+	private interface Row {
+
+		void read(ResultSet row) throws SQLException;
+
 	}
 
 	static void deleteRecursively(Path directory) {

@@ -60,9 +60,13 @@ final class Verifier {
 
 	private long atomicityViolations;
 
+	// Each order's business row: the sequence number its events must reach.
+	private final Map<String, Long> rowSeq = new HashMap<>();
+
 	Verifier(SoakSettings settings, Observations seen) {
 		this.settings = settings;
 		this.seen = seen;
+		seen.orders().values().forEach(this.rowSeq::putAll);
 	}
 
 	Verdict verify() {
@@ -139,8 +143,7 @@ final class Verifier {
 	// Every business row has exactly its events (sequence 1 to the row's), every event its
 	// business row, and every step the writers saw commit is in its database.
 	private long acknowledgedNotCommitted() {
-		Map<String, Long> rowSeq = new HashMap<>();
-		this.seen.orders().values().forEach(rowSeq::putAll);
+		Map<String, Long> rowSeq = this.rowSeq;
 		Map<String, Set<Long>> eventSeqs = new HashMap<>();
 		this.seen.committed().values().forEach((events) -> events
 			.forEach((event) -> eventSeqs.computeIfAbsent(event.aggregateId(), (key) -> new HashSet<>()).add(event.seq())));
@@ -184,11 +187,8 @@ final class Verifier {
 				ambiguous.add(step);
 			}
 		}
-		Map<String, Long> lastSeqInDatabase = new HashMap<>();
-		this.seen.committed().values().forEach((events) -> events
-			.forEach((event) -> lastSeqInDatabase.merge(event.aggregateId(), event.seq(), Math::max)));
 		long committed = ambiguous.stream()
-			.filter((step) -> lastSeqInDatabase.getOrDefault(step.aggregateId(), 0L) > acknowledgedSeq
+			.filter((step) -> this.rowSeq.getOrDefault(step.aggregateId(), 0L) > acknowledgedSeq
 				.getOrDefault(step.aggregateId(), 0L))
 			.count();
 		return new long[] { ambiguous.size(), committed };
@@ -267,15 +267,12 @@ final class Verifier {
 	// that took over (or the restarted one) can have sent it.
 	private double firstDeliveryAfter(Injected fault) {
 		String topic = "outbox.event." + fault.fault().service();
-		return this.seen.records()
+		java.util.OptionalLong first = this.seen.records()
 			.stream()
 			.filter((record) -> record.topic().equals(topic) && record.timestamp() >= fault.startedAt())
 			.mapToLong(Seen::receivedAt)
-			.min()
-			.stream()
-			.mapToDouble((at) -> (at - fault.startedAt()) / 1000.0)
-			.findFirst()
-			.orElse(-1);
+			.min();
+		return first.isPresent() ? (first.getAsLong() - fault.startedAt()) / 1000.0 : -1;
 	}
 
 	// DOWN while the fault lasted, or within half a minute of its end (not during a later recovery).
