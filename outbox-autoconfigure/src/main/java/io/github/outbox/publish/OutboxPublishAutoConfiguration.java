@@ -53,16 +53,15 @@ import org.springframework.transaction.PlatformTransactionManager;
 public final class OutboxPublishAutoConfiguration {
 
 	@Bean
-	OutboxWriter outboxWriter(DataSource dataSource, OutboxTable table, OutboxCleanupProperties cleanup,
+	OutboxWriter outboxWriter(OutboxTable table, OutboxCleanupProperties cleanup,
 			ObjectProvider<PublishMetrics> metrics) {
-		return new OutboxWriter(new JdbcTemplate(dataSource), table,
-				cleanup.getStrategy() == OutboxCleanupProperties.Strategy.DELETE_AFTER_INSERT,
+		return new OutboxWriter(table, cleanup.getStrategy() == OutboxCleanupProperties.Strategy.DELETE_AFTER_INSERT,
 				metrics.getIfAvailable(() -> PublishMetrics.NONE));
 	}
 
 	@Bean
-	OutboxTransactionListener outboxTransactionListener(DataSource dataSource, OutboxWriter outboxWriter) {
-		return new OutboxTransactionListener(dataSource, outboxWriter);
+	static OutboxDataSourcePostProcessor outboxDataSourcePostProcessor(ObjectProvider<OutboxWriter> outboxWriter) {
+		return new OutboxDataSourcePostProcessor(outboxWriter);
 	}
 
 	@Bean

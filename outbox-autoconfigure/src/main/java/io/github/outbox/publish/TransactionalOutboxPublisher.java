@@ -1,27 +1,42 @@
 package io.github.outbox.publish;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.publish.PublishMetrics.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Publishes events into the outbox table of the current transaction: checks that there is a
  * transaction the row can join, turns the event into a row at once (so that a bad event fails
- * where it is published), and leaves the row with the transaction's pending rows.
+ * where it is published), and leaves the row with the transaction's connection, which writes it
+ * with the commit ({@link OutboxConnection}).
  */
 final class TransactionalOutboxPublisher implements OutboxPublisher {
+
+	private static final Logger logger = LoggerFactory.getLogger(TransactionalOutboxPublisher.class);
 
 	private final DataSource dataSource;
 
 	private final OutboxRecordFactory recordFactory;
 
 	private final OutboxWriter writer;
+
+	private volatile boolean reportedForeignConnection;
 
 	TransactionalOutboxPublisher(DataSource dataSource, OutboxRecordFactory recordFactory, OutboxWriter writer) {
 		this.dataSource = dataSource;
@@ -35,14 +50,12 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 			publish(message);
 			return;
 		}
-		PendingOutboxRecords pending = pendingRecords(event.getClass());
-		add(pending, () -> this.recordFactory.create(OutboxEventDescriptor.of(event.getClass()).toMessage(event)));
+		add(event.getClass(), () -> this.recordFactory.create(OutboxEventDescriptor.of(event.getClass()).toMessage(event)));
 	}
 
 	@Override
 	public void publish(OutboxMessage message) {
-		PendingOutboxRecords pending = pendingRecords(message.payload().getClass());
-		add(pending, () -> this.recordFactory.create(message));
+		add(message.payload().getClass(), () -> this.recordFactory.create(message));
 	}
 
 	@Override
@@ -50,31 +63,65 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 		events.forEach(this::publish);
 	}
 
-	private void add(PendingOutboxRecords pending, Supplier<OutboxRecord> record) {
+	private void add(Class<?> eventClass, Supplier<OutboxRecord> record) {
+		checkTransaction(eventClass);
+		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
-			pending.add(record.get());
+			OutboxConnection outbox = OutboxConnection.of(connection);
+			if (outbox != null && !outbox.inTransaction()) {
+				throw completing(eventClass);
+			}
+			OutboxRecord created;
+			try {
+				created = record.get();
+			}
+			catch (RuntimeException ex) {
+				if (outbox != null) {
+					outbox.fail(ex);
+				}
+				else {
+					TransactionSynchronizationManager.registerSynchronization(new FailedPublication(ex));
+				}
+				throw ex;
+			}
+			if (outbox != null) {
+				outbox.add(created);
+			}
+			else {
+				writeAtOnce(connection, created);
+			}
 		}
-		catch (RuntimeException ex) {
-			pending.fail(ex);
-			throw ex;
+		catch (SQLException ex) {
+			throw new SQLStateSQLExceptionTranslator().translate("Writing an outbox event", null, ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
 		}
 	}
 
-	private PendingOutboxRecords pendingRecords(Class<?> eventClass) {
+	// A connection the outbox DataSource's wrapper did not hand out (a DataSource bean created
+	// before the post-processors, or wrapped again in a way that hides the wrapper): the row is
+	// written now, on the transaction's connection, so it is just as atomic.
+	private void writeAtOnce(Connection connection, OutboxRecord record) throws SQLException {
+		if (!this.reportedForeignConnection) {
+			this.reportedForeignConnection = true;
+			logger.warn("The outbox DataSource's connections do not come through the outbox starter's wrapper ({}), "
+					+ "so each event is written when it is published, one statement each, rather than with the "
+					+ "commit. Let the starter post-process the DataSource bean.", connection.getClass().getName());
+		}
+		this.writer.write(connection, List.of(record));
+		this.writer.committed(Map.of(new EventType(record.aggregateType(), record.type()), 1));
+	}
+
+	private void checkTransaction(Class<?> eventClass) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
 			throw new IllegalTransactionStateException("Cannot publish outbox event " + eventClass.getName()
 					+ ": no transaction is active. An outbox event is written in the transaction of the change it "
 					+ "describes, so that both commit or neither does. Publish it from a @Transactional method or "
 					+ "inside TransactionTemplate.execute(...).");
 		}
-		PendingOutboxRecords existing = PendingOutboxRecords.current(this.writer);
-		if (!TransactionSynchronizationManager.isSynchronizationActive()
-				|| (existing != null && existing.isCompleting())) {
-			throw new IllegalTransactionStateException("Cannot publish outbox event " + eventClass.getName()
-					+ ": the current transaction has already committed or is completing (the call came from an "
-					+ "after-commit or after-completion callback, such as a @TransactionalEventListener in its default "
-					+ "AFTER_COMMIT phase). An event written now could not be part of the change. Publish it inside "
-					+ "the transaction, or from @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT).");
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			throw completing(eventClass);
 		}
 		if (!TransactionSynchronizationManager.hasResource(this.dataSource)) {
 			throw new IllegalTransactionStateException("Cannot publish outbox event " + eventClass.getName()
@@ -87,7 +134,27 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 					+ ": the current transaction is read-only. Publish from a read-write transaction "
 					+ "(remove readOnly = true from its @Transactional).");
 		}
-		return (existing != null) ? existing : PendingOutboxRecords.forCurrentTransaction(this.writer);
+	}
+
+	private static IllegalTransactionStateException completing(Class<?> eventClass) {
+		return new IllegalTransactionStateException("Cannot publish outbox event " + eventClass.getName()
+				+ ": the current transaction has already committed or is completing (the call came from an "
+				+ "after-commit or after-completion callback, such as a @TransactionalEventListener in its default "
+				+ "AFTER_COMMIT phase). An event written now could not be part of the change. Publish it inside "
+				+ "the transaction, or from @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT).");
+	}
+
+	/**
+	 * Fails the commit of a transaction in which a publication failed, when its connection
+	 * cannot ({@link #writeAtOnce}).
+	 */
+	private record FailedPublication(RuntimeException failure) implements TransactionSynchronization {
+
+		@Override
+		public void beforeCommit(boolean readOnly) {
+			throw this.failure;
+		}
+
 	}
 
 }

@@ -53,6 +53,10 @@ class CleanupRelayIntegrationTests {
 						"outbox.cleanup.retention=1ms", "outbox.cleanup.interval=1h")) {
 			Events events = new Events(context);
 			events.publish(100);
+			// Several events per transaction: written together, with the commit, in order.
+			for (int i = 0; i < 5; i++) {
+				events.publishTogether(20);
+			}
 			String large = events.publishLarge();
 
 			AtomicBoolean writing = new AtomicBoolean(true);
@@ -158,6 +162,23 @@ class CleanupRelayIntegrationTests {
 							(status) -> outbox.publish(OutboxMessage.of("cart", aggregate, "ItemAdded", Map.of("seq", number))));
 					this.committedKeys.add(aggregate + ":" + number);
 				}
+			}
+		}
+
+		void publishTogether(int count) {
+			OutboxPublisher outbox = this.context.getBean(OutboxPublisher.class);
+			TransactionTemplate transaction = this.context.getBean(TransactionTemplate.class);
+			synchronized (this) {
+				List<String> keys = new ArrayList<>();
+				transaction.executeWithoutResult((status) -> {
+					for (int i = 0; i < count; i++) {
+						int number = this.sequence.incrementAndGet();
+						String aggregate = "cart-" + (number % 10);
+						outbox.publish(OutboxMessage.of("cart", aggregate, "ItemAdded", Map.of("seq", number)));
+						keys.add(aggregate + ":" + number);
+					}
+				});
+				this.committedKeys.addAll(keys);
 			}
 		}
 

@@ -24,12 +24,9 @@ import io.github.outbox.testsupport.OutboxRows.Row;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -56,7 +53,6 @@ import static org.assertj.core.api.Assertions.within;
  */
 @SpringBootTest(classes = JdbcOutboxIntegrationTests.TestApplication.class,
 		properties = "outbox.publish.max-payload-size=2KB")
-@ExtendWith(OutputCaptureExtension.class)
 class JdbcOutboxIntegrationTests {
 
 	@DynamicPropertySource
@@ -97,10 +93,16 @@ class JdbcOutboxIntegrationTests {
 	}
 
 	@Test
-	void usesTheJdbcTransactionManagerWithTheOutboxListenerApplied() {
-		assertThat(this.transactionManager).isInstanceOf(DataSourceTransactionManager.class);
-		assertThat(((DataSourceTransactionManager) this.transactionManager).getTransactionExecutionListeners())
-			.hasAtLeastOneElementOfType(OutboxTransactionListener.class);
+	void oneStatementTransactionMakesTwoRoundTripsWithItsEvent() {
+		UUID orderId = UUID.randomUUID();
+		this.transaction.executeWithoutResult((status) -> {
+			insertOrder(orderId);
+			this.outbox.publish(new OrderPlaced(orderId, "alice", BigDecimal.ONE));
+		});
+		// The business INSERT (with PgJDBC's BEGIN), then the outbox INSERT with the COMMIT.
+		assertThat(this.jdbcRecorder.roundTrips()).isEqualTo(2);
+		assertThat(this.jdbcRecorder.executionsOf("outbox_event")).containsExactly("update and commit");
+		assertThat(OutboxRows.all(this.jdbcTemplate)).hasSize(1);
 	}
 
 	@Test
@@ -154,7 +156,7 @@ class JdbcOutboxIntegrationTests {
 	}
 
 	@Test
-	void eventsOfOneTransactionAreWrittenAsOneBatchInPublicationOrder() {
+	void eventsOfOneTransactionAreWrittenInOneStatementWithTheCommitInPublicationOrder() {
 		UUID orderId = UUID.randomUUID();
 		this.transaction.executeWithoutResult((status) -> {
 			insertOrder(orderId);
@@ -165,17 +167,17 @@ class JdbcOutboxIntegrationTests {
 
 		assertThat(OutboxRows.all(this.jdbcTemplate)).extracting(Row::type)
 			.containsExactly("OrderPlaced", "order-cancelled", "OrderArchived");
-		assertThat(this.jdbcRecorder.executionsOf("outbox_event")).containsExactly("batch of 3");
+		assertThat(this.jdbcRecorder.executionsOf("outbox_event")).containsExactly("update and commit");
 	}
 
 	@Test
-	void publishAllWritesEveryEventInOneBatch() {
+	void publishAllWritesEveryEventInOneStatement() {
 		UUID orderId = UUID.randomUUID();
 		this.transaction.executeWithoutResult((status) -> this.outbox.publishAll(
 				List.of(new OrderPlaced(orderId, "bob", BigDecimal.TEN), new OrderCancelled(orderId, "duplicate"))));
 		assertThat(OutboxRows.all(this.jdbcTemplate)).extracting(Row::type)
 			.containsExactly("OrderPlaced", "order-cancelled");
-		assertThat(this.jdbcRecorder.executionsOf("outbox_event")).containsExactly("batch of 2");
+		assertThat(this.jdbcRecorder.executionsOf("outbox_event")).containsExactly("update and commit");
 	}
 
 	@Test
@@ -239,7 +241,7 @@ class JdbcOutboxIntegrationTests {
 
 	@Test
 	void savepointRollbackAlsoUndoesEventsAlreadyFlushedAfterTheSavepoint() {
-		int events = PendingOutboxRecords.FLUSH_THRESHOLD + 10;
+		int events = OutboxConnection.FLUSH_THRESHOLD + 10;
 		TransactionTemplate nested = new TransactionTemplate(this.transactionManager);
 		nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		UUID kept = UUID.randomUUID();
@@ -291,7 +293,7 @@ class JdbcOutboxIntegrationTests {
 
 	@Test
 	void manyEventsInOneTransactionAreAllWritten() {
-		int events = 2 * PendingOutboxRecords.FLUSH_THRESHOLD + 1;
+		int events = 2 * OutboxConnection.FLUSH_THRESHOLD + 1;
 		this.transaction.executeWithoutResult((status) -> IntStream.range(0, events)
 			.forEach((i) -> this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "c" + i, BigDecimal.ONE))));
 		List<Row> rows = OutboxRows.all(this.jdbcTemplate);
@@ -409,29 +411,6 @@ class JdbcOutboxIntegrationTests {
 					(status) -> this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "a", BigDecimal.ONE))))
 			.withMessageContaining("does not manage the outbox DataSource");
 		assertThat(OutboxRows.all(this.jdbcTemplate)).isEmpty();
-	}
-
-	@Test
-	void transactionManagerThatSpringBootDidNotConfigureStillWritesAtomically(CapturedOutput output) {
-		// No TransactionExecutionListener applied: the pending rows register on first use.
-		TransactionTemplate plain = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
-		UUID committed = UUID.randomUUID();
-		plain.executeWithoutResult((status) -> {
-			insertOrder(committed);
-			this.outbox.publish(new OrderPlaced(committed, "alice", BigDecimal.ONE));
-		});
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> plain.executeWithoutResult((status) -> {
-			this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "bob", BigDecimal.ONE));
-			throw new IllegalStateException("rolled back");
-		}));
-		assertThat(OutboxRows.all(this.jdbcTemplate)).singleElement()
-			.satisfies((row) -> assertThat(row.transactionId()).isEqualTo(transactionIdOfOrder(committed)));
-
-		// What it cannot do: write an event first published while the transaction commits.
-		plain.executeWithoutResult((status) -> this.applicationEvents.publishEvent(new ShipOrderBeforeCommit(committed)));
-		assertThat(OutboxRows.all(this.jdbcTemplate)).hasSize(1);
-		assertThat(output).contains("1 outbox event(s) ([" + OrderPlaced.class.getName()
-				+ "]) were published while their transaction was committing and were not written");
 	}
 
 	@Test

@@ -1,5 +1,11 @@
 package io.github.outbox.publish;
 
+import java.sql.Connection;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfigMXBean;
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.outbox.AggregateId;
 import io.github.outbox.OutboxEvent;
 import io.github.outbox.OutboxPayloadSerializer;
@@ -11,9 +17,11 @@ import io.github.outbox.testsupport.OutboxRows;
 import io.github.outbox.testsupport.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -31,11 +39,29 @@ class OutboxPublishAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = OutboxContextRunner.jdbcApplication();
 
 	@Test
+	void dataSourceStaysThePoolSpringBootSeesAndHandsOutOutboxConnections() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_pool")).run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			assertThat(dataSource).isInstanceOf(HikariDataSource.class);
+			assertThat(context.getBean(HikariDataSource.class)).isSameAs(dataSource);
+			// What Spring Boot's pool metrics and health read, through the proxy.
+			HikariDataSource pool = DataSourceUnwrapper.unwrap(dataSource, HikariConfigMXBean.class, HikariDataSource.class);
+			assertThat(pool).isNotNull();
+			assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isPositive();
+			assertThat(pool.getPoolName()).startsWith("HikariPool");
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isWrapperFor(OutboxConnection.class)).isTrue();
+				assertThat(connection.unwrap(PGConnection.class)).isNotNull();
+			}
+		});
+	}
+
+	@Test
 	void defaultsProvideThePublisherAndEverythingItNeeds() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_defaults")).run((context) -> {
 			assertThat(context).hasSingleBean(OutboxPublisher.class)
 				.hasSingleBean(OutboxApplicationEventListener.class)
-				.hasSingleBean(OutboxTransactionListener.class)
+				.hasSingleBean(OutboxDataSourcePostProcessor.class)
 				.hasBean("outboxFlywayConfigurationCustomizer");
 			assertThat(context).getBean(OutboxPublisher.class).isInstanceOf(TransactionalOutboxPublisher.class);
 			assertThat(context).getBean(OutboxPayloadSerializer.class).isInstanceOf(JacksonOutboxPayloadSerializer.class);

@@ -60,7 +60,7 @@ class PublishMetricsIntegrationTests {
 				try {
 					nested.executeWithoutResult((inner) -> {
 						// More than a flush: these rows are written before the rollback.
-						IntStream.range(0, PendingOutboxRecords.FLUSH_THRESHOLD + 10)
+						IntStream.range(0, OutboxConnection.FLUSH_THRESHOLD + 10)
 							.forEach((i) -> outbox.publish(placed("bulk-" + i)));
 						throw new IllegalStateException("bulk step failed");
 					});

@@ -13,12 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * Records the prepared statements executed through the application's {@code DataSource}, to
- * see how rows reach the database: one statement per row or one batch.
+ * Records the prepared statements executed through the application's {@code DataSource} and
+ * its commits, to see how rows reach the database (one statement per row or one for all,
+ * with the {@code COMMIT} or before it) and how many round trips a transaction makes.
  */
 public final class JdbcRecorder implements BeanPostProcessor {
 
@@ -33,8 +37,20 @@ public final class JdbcRecorder implements BeanPostProcessor {
 	}
 
 	/**
-	 * Returns the executions whose SQL contains the given text, each as
-	 * {@code "update"} or {@code "batch of N"}.
+	 * Returns the round trips to the database recorded since the last {@link #clear()}: each
+	 * statement execution (PgJDBC sends a transaction's {@code BEGIN} with its first one) and
+	 * each commit that had a transaction to end (PgJDBC sends nothing for one that a
+	 * statement's own {@code COMMIT} ended already).
+	 * @return the round trips
+	 */
+	public int roundTrips() {
+		return (int) this.executions.stream().filter((execution) -> !execution.startsWith("commit:nothing")).count();
+	}
+
+	/**
+	 * Returns the executions whose SQL contains the given text, each as {@code "update"},
+	 * {@code "update and commit"} (a statement text that ends with {@code COMMIT}) or
+	 * {@code "batch of N"}.
 	 * @param sqlFragment text the SQL contains
 	 * @return the executions, oldest first
 	 */
@@ -61,7 +77,13 @@ public final class JdbcRecorder implements BeanPostProcessor {
 		}
 
 		private Connection recording(Connection connection) {
-			return proxy(Connection.class, connection, (method, args, result) -> {
+			return proxy(Connection.class, connection, (method, args) -> {
+				if (method.getName().equals("commit") && args.length == 0) {
+					TransactionState state = connection.unwrap(BaseConnection.class).getTransactionState();
+					JdbcRecorder.this.executions
+						.add((state == TransactionState.IDLE) ? "commit:nothing to send" : "commit:sent");
+				}
+			}, (method, args, result) -> {
 				if (method.getName().equals("prepareStatement") && result instanceof PreparedStatement statement) {
 					return recording(statement, (String) args[0]);
 				}
@@ -71,11 +93,13 @@ public final class JdbcRecorder implements BeanPostProcessor {
 
 		private PreparedStatement recording(PreparedStatement statement, String sql) {
 			AtomicInteger batched = new AtomicInteger();
-			return proxy(PreparedStatement.class, statement, (method, args, result) -> {
+			return proxy(PreparedStatement.class, statement, (method, args) -> {
+			}, (method, args, result) -> {
 				switch (method.getName()) {
 					case "addBatch" -> batched.incrementAndGet();
 					case "executeBatch" -> JdbcRecorder.this.executions.add("batch of " + batched.getAndSet(0) + ":" + sql);
-					case "executeUpdate", "execute" -> JdbcRecorder.this.executions.add("update:" + sql);
+					case "executeUpdate", "execute" -> JdbcRecorder.this.executions
+						.add((sql.endsWith("; COMMIT") ? "update and commit:" : "update:") + sql);
 					default -> {
 					}
 				}
@@ -92,9 +116,17 @@ public final class JdbcRecorder implements BeanPostProcessor {
 
 	}
 
-	private static <T> T proxy(Class<T> type, T target, AfterCall afterCall) {
+	@FunctionalInterface
+	private interface BeforeCall {
+
+		void accept(Method method, Object[] args) throws SQLException;
+
+	}
+
+	private static <T> T proxy(Class<T> type, T target, BeforeCall beforeCall, AfterCall afterCall) {
 		InvocationHandler handler = (proxy, method, args) -> {
 			try {
+				beforeCall.accept(method, (args != null) ? args : new Object[0]);
 				Object result = method.invoke(target, args);
 				return afterCall.apply(method, (args != null) ? args : new Object[0], result);
 			}
