@@ -59,7 +59,7 @@ interface PublishMetrics {
 				.description("Outbox events committed with their business change")
 				.withRegistry(registry);
 			this.write = Timer.builder("outbox.write")
-				.description("Time to insert the outbox rows of a transaction, in its commit")
+				.description("Time to write the outbox rows of a transaction, with its COMMIT")
 				.register(registry);
 		}
 

@@ -84,15 +84,24 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 				}
 				throw ex;
 			}
-			if (outbox != null) {
-				outbox.add(created);
+			try {
+				if (outbox != null) {
+					outbox.add(created);
+				}
+				else {
+					writeAtOnce(connection, created);
+				}
 			}
-			else {
-				writeAtOnce(connection, created);
+			catch (SQLException ex) {
+				RuntimeException failure = translate(ex);
+				if (outbox != null) {
+					outbox.fail(failure);
+				}
+				throw failure;
 			}
 		}
 		catch (SQLException ex) {
-			throw new SQLStateSQLExceptionTranslator().translate("Writing an outbox event", null, ex);
+			throw translate(ex);
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
@@ -111,6 +120,11 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 		}
 		this.writer.write(connection, List.of(record));
 		this.writer.committed(Map.of(new EventType(record.aggregateType(), record.type()), 1));
+	}
+
+	private static RuntimeException translate(SQLException ex) {
+		RuntimeException translated = new SQLStateSQLExceptionTranslator().translate("Writing outbox events", null, ex);
+		return (translated != null) ? translated : new IllegalStateException("Writing outbox events failed", ex);
 	}
 
 	private void checkTransaction(Class<?> eventClass) {
