@@ -49,6 +49,55 @@ final class Orders {
 	}
 
 	/**
+	 * A transaction of three statements, as business transactions often are: the order row,
+	 * read back, then updated.
+	 */
+	void placeAndAmendWithoutEvent() {
+		UUID id = UUID.randomUUID();
+		this.transaction.executeWithoutResult((status) -> placeAndAmend(id));
+	}
+
+	/** The three-statement transaction and its event. */
+	void placeAndAmend() {
+		UUID id = UUID.randomUUID();
+		this.transaction.executeWithoutResult((status) -> {
+			placeAndAmend(id);
+			this.outbox.publish(new OrderPlaced(id, "bob", TOTAL));
+		});
+	}
+
+	private void placeAndAmend(UUID id) {
+		insert(id);
+		this.jdbc.queryForObject("SELECT total FROM orders WHERE id = ?", BigDecimal.class, id);
+		this.jdbc.update("UPDATE orders SET customer = ? WHERE id = ?", "bob", id);
+	}
+
+	/** The order row and three events, as an aggregate that records several changes. */
+	void placeWithThreeEvents() {
+		UUID id = UUID.randomUUID();
+		this.transaction.executeWithoutResult((status) -> {
+			insert(id);
+			this.outbox.publish(new OrderPlaced(id, "alice", TOTAL));
+			this.outbox.publish(new OrderPlaced(id, "alice", TOTAL.add(BigDecimal.ONE)));
+			this.outbox.publish(new OrderPlaced(id, "alice", TOTAL.add(BigDecimal.TEN)));
+		});
+	}
+
+	/**
+	 * The order row and the event row a team would insert by hand, with plain JDBC in the same
+	 * transaction: the physical cost of an outbox row, without the starter.
+	 */
+	void placeWithHandWrittenInsert() {
+		UUID id = UUID.randomUUID();
+		this.transaction.executeWithoutResult((status) -> {
+			insert(id);
+			this.jdbc.update("INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload) "
+					+ "VALUES (?, 'order', ?, 'OrderPlaced', CAST(? AS jsonb))", UUID.randomUUID(), id.toString(),
+					"{\"orderId\":\"" + id + "\",\"customer\":\"alice\",\"total\":42.50}");
+		});
+	}
+
+	/**
 	 * The order row and its event, numbered in a header so that a consumer can tell when it
 	 * was committed.
 	 * @param sequence the number

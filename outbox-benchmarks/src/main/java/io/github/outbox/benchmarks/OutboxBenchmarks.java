@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+import io.github.outbox.devservices.TcpProxy;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>
  * Options ({@code --name=value}): {@code rounds} (3), {@code warm-up} (3s), {@code duration}
  * (10s), {@code backlog} (100000), {@code rates} (200,1000,5000), {@code parts}
- * (write,drain,latency: which parts to run), {@code output} (target/benchmark-results.md).
+ * (write,network,drain,latency: which parts to run), {@code fsync} (on), {@code output}
+ * (target/benchmark-results.md).
  */
 public final class OutboxBenchmarks {
 
@@ -40,14 +42,20 @@ public final class OutboxBenchmarks {
 
 	private static final String FLOOR = "business transaction alone (floor)";
 
+	private static final long NETWORK_LATENCY_NANOS = 500_000;
+
+	private static final String NETWORK = "0.5 ms network, ";
+
 	private static final String MODULITH = "Spring Modulith";
 
 	private final Map<String, String> options;
 
-	private final Services services = new Services();
+	private final Services services;
 
 	OutboxBenchmarks(Map<String, String> options) {
 		this.options = options;
+		// Durable by default, as production runs: every commit waits for its WAL on disk.
+		this.services = new Services(!"off".equals(options.getOrDefault("fsync", "on")));
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -74,7 +82,7 @@ public final class OutboxBenchmarks {
 		int[] rates = Arrays.stream(this.options.getOrDefault("rates", "200,1000,5000").split(","))
 			.mapToInt(Integer::parseInt)
 			.toArray();
-		List<String> parts = List.of(this.options.getOrDefault("parts", "write,drain,latency").split(","));
+		List<String> parts = List.of(this.options.getOrDefault("parts", "write,network,drain,latency").split(","));
 
 		WriteThroughput throughput = new WriteThroughput(warmUp, duration);
 		Map<String, List<Double>> commits = new LinkedHashMap<>();
@@ -85,6 +93,9 @@ public final class OutboxBenchmarks {
 			logger.info("Round {} of {}", round, rounds);
 			if (parts.contains("write")) {
 				writeScenarios(throughput, commits);
+			}
+			if (parts.contains("network")) {
+				networkScenarios(throughput, commits);
 			}
 			if (parts.contains("drain")) {
 				RelayDrain.Result drain = new RelayDrain(this.services).measure(backlog, 8);
@@ -103,7 +114,11 @@ public final class OutboxBenchmarks {
 	private void writeScenarios(WriteThroughput throughput, Map<String, List<Double>> commits)
 			throws InterruptedException {
 		writeScenario(FLOOR, outbox("retention", false), Orders::placeWithoutEvent, throughput, commits);
+		writeScenario("+ one event inserted by hand (plain JDBC, no starter)", outbox("retention", false),
+				Orders::placeWithHandWrittenInsert, throughput, commits);
 		writeScenario("+ one event, retention", outbox("retention", false), Orders::place, throughput, commits);
+		writeScenario("+ three events, retention", outbox("retention", false), Orders::placeWithThreeEvents,
+				throughput, commits);
 		writeScenario("+ one event, delete-after-insert", outbox("delete-after-insert", false), Orders::place,
 				throughput, commits);
 		writeScenario("+ one event, partitions", outbox("partitions", false), Orders::place, throughput, commits);
@@ -111,6 +126,25 @@ public final class OutboxBenchmarks {
 				throughput, commits);
 		writeScenario(MODULITH + " (JPA registry + Kafka externalization)", this.services::startModulith,
 				Orders::placeWithModulith, throughput, commits);
+	}
+
+	// Where the round trip the outbox saves shows: a database 0.5 ms away each way, as a managed
+	// database in the same region often is, and a transaction of three statements.
+	private void networkScenarios(WriteThroughput throughput, Map<String, List<Double>> commits)
+			throws InterruptedException {
+		try (TcpProxy network = this.services.network(Duration.ofNanos(NETWORK_LATENCY_NANOS))) {
+			Function<Database, ConfigurableApplicationContext> start = (database) -> this.services.start(database, false,
+					Map.of("spring.datasource.url", this.services.jdbcUrlThrough(database, network)));
+			writeScenario(NETWORK + "business transaction alone (floor)", start, Orders::placeWithoutEvent, throughput,
+					commits);
+			writeScenario(NETWORK + "+ one event inserted by hand (plain JDBC, no starter)", start,
+					Orders::placeWithHandWrittenInsert, throughput, commits);
+			writeScenario(NETWORK + "+ one event, retention", start, Orders::place, throughput, commits);
+			writeScenario(NETWORK + "three statements (floor)", start, Orders::placeAndAmendWithoutEvent, throughput,
+					commits);
+			writeScenario(NETWORK + "three statements + one event, retention", start, Orders::placeAndAmend, throughput,
+					commits);
+		}
 	}
 
 	private Function<Database, ConfigurableApplicationContext> outbox(String strategy, boolean relay) {
@@ -169,7 +203,8 @@ public final class OutboxBenchmarks {
 		report.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
 			.append(System.getProperty("java.version")).append(", max heap ")
 			.append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB\n");
-		report.append("- PostgreSQL: ").append(postgresVersion()).append(" (embedded, `synchronous_commit=on`)\n");
+		report.append("- PostgreSQL: ").append(postgresVersion()).append(" (embedded, `synchronous_commit=on`, `fsync=")
+			.append(this.services.fsync() ? "on" : "off").append("`)\n");
 		report.append("- Kafka: ").append(AppInfoParser.getVersion()).append(" (embedded, one KRaft broker)\n");
 		report.append("- Rounds: ").append(rounds).append(", each figure the median; warm-up ").append(warmUp.toSeconds())
 			.append(" s, measured ").append(duration.toSeconds()).append(" s\n\n");
@@ -189,16 +224,21 @@ public final class OutboxBenchmarks {
 	private static void commitReport(StringBuilder report, Map<String, List<Double>> commits) {
 		report.append("## Commit throughput (commits/s)\n\n");
 		report.append("| Scenario | 1 thread | vs floor | 8 threads | vs floor |\n|---|---|---|---|---|\n");
-		commits.keySet().stream().map((key) -> key.substring(0, key.indexOf('|'))).distinct().forEach((name) -> {
+		// Each row against the floor above it: the local one, or the networked one.
+		String floor = FLOOR;
+		for (String name : commits.keySet().stream().map((key) -> key.substring(0, key.indexOf('|'))).distinct().toList()) {
+			if (name.endsWith("(floor)")) {
+				floor = name;
+			}
 			report.append("| ").append(name);
 			for (int threads : THREADS) {
 				double median = Stats.median(commits.get(name + "|" + threads));
-				double floorMedian = Stats.median(commits.get(FLOOR + "|" + threads));
+				double floorMedian = Stats.median(commits.get(floor + "|" + threads));
 				report.append(" | ").append(Math.round(median)).append(" | ")
 					.append(String.format("%.0f%%", 100 * median / floorMedian));
 			}
 			report.append(" |\n");
-		});
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.github.outbox.benchmarks;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer;
+import io.github.outbox.devservices.TcpProxy;
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -24,9 +26,26 @@ import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
  */
 final class Services {
 
-	private final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
+	private final EmbeddedPostgresServer postgres;
+
+	private final boolean fsync;
 
 	private final EmbeddedKafkaServer kafka = EmbeddedKafkaServer.shared();
+
+	/**
+	 * Starts the PostgreSQL server of the run.
+	 * @param fsync whether the server waits for the disk (as production does) or not (the
+	 * dev services' setting)
+	 */
+	Services(boolean fsync) {
+		this.fsync = fsync;
+		this.postgres = EmbeddedPostgresServer.start(Map.of("fsync", fsync ? "on" : "off"));
+		Runtime.getRuntime().addShutdownHook(new Thread(this.postgres::close, "benchmark-postgres-shutdown"));
+	}
+
+	boolean fsync() {
+		return this.fsync;
+	}
 
 	String bootstrapServers() {
 		return this.kafka.bootstrapServers();
@@ -39,6 +58,28 @@ final class Services {
 	 */
 	Database database(String name) {
 		return this.postgres.createDatabase(name);
+	}
+
+	/**
+	 * Opens a way to the PostgreSQL server through a simulated network.
+	 * @param latency the one-way delay
+	 * @return the proxy, to close after use
+	 */
+	TcpProxy network(Duration latency) {
+		TcpProxy proxy = new TcpProxy();
+		proxy.forwardTo(this.postgres.port());
+		proxy.setLatency(latency);
+		return proxy;
+	}
+
+	/**
+	 * Returns a database's JDBC URL through a proxy.
+	 * @param database the database
+	 * @param proxy the proxy in front of the server
+	 * @return the URL
+	 */
+	String jdbcUrlThrough(Database database, TcpProxy proxy) {
+		return database.jdbcUrl().replace(":" + this.postgres.port() + "/", ":" + proxy.port() + "/");
 	}
 
 	/**

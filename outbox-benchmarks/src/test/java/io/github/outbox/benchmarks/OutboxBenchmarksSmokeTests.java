@@ -17,7 +17,10 @@ class OutboxBenchmarksSmokeTests {
 		String report = new OutboxBenchmarks(Map.of("rounds", "1", "warm-up", "200ms", "duration", "500ms", "backlog",
 				"500", "rates", "100"))
 			.run();
-		assertThat(report).contains("| business transaction alone (floor) |", "| + one event, partitions |",
+		assertThat(report).contains("`fsync=on`", "| business transaction alone (floor) |",
+				"| + one event inserted by hand (plain JDBC, no starter) |", "| + three events, retention |",
+				"| + one event, partitions |", "| 0.5 ms network, + one event, retention |",
+				"| 0.5 ms network, three statements + one event, retention |",
 				"| + one event, retention, embedded relay running |",
 				"| Spring Modulith (JPA registry + Kafka externalization) |", "## Relay drain (500 events",
 				"| outbox starter, embedded relay | 100 | ", "| Spring Modulith | 100 | ");

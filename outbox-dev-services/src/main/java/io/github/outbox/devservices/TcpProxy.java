@@ -7,13 +7,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Forwards loopback TCP connections to a port, and can cut them: every open connection is
  * closed and new ones are refused until it is restored. Stands between Kafka clients and a
- * broker to simulate an outage (the dev services' outage switch, and the soak's).
+ * broker to simulate an outage (the dev services' outage switch, and the soak's), or between
+ * an application and PostgreSQL to add a network's latency (the benchmarks).
  *
  * @author Outbox contributors
  * @since 0.1.0
@@ -27,6 +30,8 @@ public final class TcpProxy implements AutoCloseable {
 	private volatile int upstreamPort;
 
 	private volatile boolean connected = true;
+
+	private volatile long latencyNanos;
 
 	/**
 	 * Opens the proxy on a free loopback port; it forwards nowhere until told where.
@@ -57,6 +62,15 @@ public final class TcpProxy implements AutoCloseable {
 	 */
 	public void forwardTo(int upstreamPort) {
 		this.upstreamPort = upstreamPort;
+	}
+
+	/**
+	 * Delays every chunk of data forwarded in either direction, as a network between client
+	 * and server would: a request and its answer then take twice the latency more.
+	 * @param latency the one-way delay, zero for none
+	 */
+	public void setLatency(Duration latency) {
+		this.latencyNanos = latency.toNanos();
 	}
 
 	/**
@@ -95,6 +109,9 @@ public final class TcpProxy implements AutoCloseable {
 					continue;
 				}
 				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.upstreamPort);
+				// Forward each message at once: PostgreSQL's and Kafka's clients do the same.
+				client.setTcpNoDelay(true);
+				upstream.setTcpNoDelay(true);
 				this.sockets.add(client);
 				this.sockets.add(upstream);
 				if (!this.connected) {
@@ -115,7 +132,16 @@ public final class TcpProxy implements AutoCloseable {
 	private void pump(Socket from, Socket to) {
 		Thread pump = new Thread(() -> {
 			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-				in.transferTo(out);
+				byte[] buffer = new byte[65536];
+				int read;
+				while ((read = in.read(buffer)) >= 0) {
+					long latency = this.latencyNanos;
+					if (latency > 0) {
+						LockSupport.parkNanos(latency);
+					}
+					out.write(buffer, 0, read);
+					out.flush();
+				}
 			}
 			catch (IOException ex) {
 				// connection closed
