@@ -7,16 +7,22 @@ import javax.sql.DataSource;
 
 import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxMessage;
+import io.github.outbox.OutboxPayloadSerializer;
 import io.github.outbox.OutboxPublisher;
+import io.github.outbox.schema.OutboxTable;
 import io.github.outbox.testsupport.JdbcRecorder;
 import io.github.outbox.testsupport.OutboxContextRunner;
 import io.github.outbox.testsupport.OutboxRows;
 import io.github.outbox.testsupport.OutboxRows.Row;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,6 +34,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -38,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * one the application declares itself, one created outside the application context, and
  * {@code @Transactional} methods with {@code REQUIRES_NEW} and {@code NESTED} steps.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TransactionManagerShapesIntegrationTests {
 
 	private final ApplicationContextRunner contextRunner = OutboxContextRunner.jdbcApplication()
@@ -69,6 +77,55 @@ class TransactionManagerShapesIntegrationTests {
 			PlatformTransactionManager outside = new DataSourceTransactionManager(context.getBean(DataSource.class));
 			assertWritesABeforeCommitEventAtomically(context, outside);
 			assertWritesEventsWithTheCommit(context, outside);
+		});
+	}
+
+	@Test
+	void connectionsThatDoNotComeThroughTheWrapperStillWriteEachEventAtomically(CapturedOutput output) {
+		this.contextRunner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			// The pool behind the proxied bean, as a DataSource created before the
+			// post-processors would be: its connections are the pool's own.
+			DataSource pool = (DataSource) AopProxyUtils.getSingletonTarget(context.getBean(DataSource.class));
+			assertThat(pool).isNotNull();
+			OutboxPublisher outbox = new TransactionalOutboxPublisher(pool,
+					new OutboxRecordFactory(context.getBean(OutboxPayloadSerializer.class),
+							OutboxTableLayout.read(new JdbcTemplate(pool), context.getBean(OutboxTable.class)),
+							DataSize.ofKilobytes(512), TraceContext.NONE),
+					context.getBean(OutboxWriter.class));
+			TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			JdbcTemplate business = new JdbcTemplate(pool);
+			OutboxRows.deleteAll(jdbc);
+
+			UUID orderId = UUID.randomUUID();
+			transaction.executeWithoutResult((status) -> {
+				insertOrder(business, orderId);
+				outbox.publish(placed(orderId.toString()));
+			});
+			String orderTransaction = jdbc.queryForObject("SELECT xmin::text FROM orders WHERE id = ?", String.class,
+					orderId);
+			assertThat(OutboxRows.all(jdbc)).singleElement()
+				.satisfies((row) -> assertThat(row.transactionId()).isEqualTo(orderTransaction));
+			assertThat(output).contains("do not come through the outbox starter's wrapper");
+
+			transaction.executeWithoutResult((status) -> {
+				outbox.publish(placed("rolled-back"));
+				status.setRollbackOnly();
+			});
+			UUID failedOrder = UUID.randomUUID();
+			assertThatExceptionOfType(OutboxEventException.class)
+				.isThrownBy(() -> transaction.executeWithoutResult((status) -> {
+					insertOrder(business, failedOrder);
+					try {
+						outbox.publish(OutboxMessage.of("order", "broken", "OrderPlaced", new Unserializable()));
+					}
+					catch (OutboxEventException ex) {
+						// swallowed by careless application code
+					}
+				}));
+			assertThat(OutboxRows.all(jdbc)).hasSize(1);
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE id = ?", Integer.class, failedOrder))
+				.isZero();
 		});
 	}
 
