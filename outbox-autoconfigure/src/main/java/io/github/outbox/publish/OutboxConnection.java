@@ -52,7 +52,7 @@ final class OutboxConnection implements java.lang.reflect.InvocationHandler {
 	// The state at each savepoint that may still be rolled back to, oldest first.
 	private final List<SavepointState> savepoints = new ArrayList<>(0);
 
-	private @Nullable RuntimeException failure;
+	private @Nullable Exception failure;
 
 	private boolean ended;
 
@@ -93,16 +93,30 @@ final class OutboxConnection implements java.lang.reflect.InvocationHandler {
 		return !this.ended && !this.connection.getAutoCommit();
 	}
 
+	/**
+	 * Keeps a row for the commit, writing the rows kept so far if they reach the flush
+	 * threshold; a failed write fails the transaction.
+	 * @param record the row
+	 * @throws SQLException if the rows could not be written
+	 */
 	void add(OutboxRecord record) throws SQLException {
 		this.pending.add(record);
-		this.counts.merge(new EventType(record.aggregateType(), record.type()), 1, Integer::sum);
+		if (this.writer.get().reportsCommits()) {
+			this.counts.merge(new EventType(record.aggregateType(), record.type()), 1, Integer::sum);
+		}
 		if (this.pending.size() >= FLUSH_THRESHOLD) {
-			this.writer.get().write(this.connection, this.pending);
+			try {
+				this.writer.get().write(this.connection, this.pending);
+			}
+			catch (SQLException ex) {
+				fail(ex);
+				throw ex;
+			}
 			this.pending = new ArrayList<>();
 		}
 	}
 
-	void fail(RuntimeException failure) {
+	void fail(Exception failure) {
 		if (this.failure == null) {
 			this.failure = failure;
 		}
@@ -195,7 +209,7 @@ final class OutboxConnection implements java.lang.reflect.InvocationHandler {
 				writeAndCommit();
 			}
 			this.connection.commit();
-			if (!this.counts.isEmpty() && this.writer.get().reportsCommits()) {
+			if (!this.counts.isEmpty()) {
 				this.writer.get().committed(this.counts);
 			}
 		}
@@ -272,7 +286,7 @@ final class OutboxConnection implements java.lang.reflect.InvocationHandler {
 	}
 
 	private record SavepointState(Savepoint savepoint, List<OutboxRecord> pending, Map<EventType, Integer> counts,
-			@Nullable RuntimeException failure) {
+			@Nullable Exception failure) {
 
 	}
 

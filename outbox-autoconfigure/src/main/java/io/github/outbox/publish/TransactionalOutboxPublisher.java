@@ -68,7 +68,11 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			OutboxConnection outbox = OutboxConnection.of(connection);
-			if (outbox != null && !outbox.inTransaction()) {
+			if (outbox == null) {
+				writeAtOnce(connection, record);
+				return;
+			}
+			if (!outbox.inTransaction()) {
 				throw completing(eventClass);
 			}
 			OutboxRecord created;
@@ -76,29 +80,10 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 				created = record.get();
 			}
 			catch (RuntimeException ex) {
-				if (outbox != null) {
-					outbox.fail(ex);
-				}
-				else {
-					TransactionSynchronizationManager.registerSynchronization(new FailedPublication(ex));
-				}
+				outbox.fail(ex);
 				throw ex;
 			}
-			try {
-				if (outbox != null) {
-					outbox.add(created);
-				}
-				else {
-					writeAtOnce(connection, created);
-				}
-			}
-			catch (SQLException ex) {
-				RuntimeException failure = translate(ex);
-				if (outbox != null) {
-					outbox.fail(failure);
-				}
-				throw failure;
-			}
+			outbox.add(created);
 		}
 		catch (SQLException ex) {
 			throw translate(ex);
@@ -111,15 +96,23 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 	// A connection the outbox DataSource's wrapper did not hand out (a DataSource bean created
 	// before the post-processors, or wrapped again in a way that hides the wrapper): the row is
 	// written now, on the transaction's connection, so it is just as atomic.
-	private void writeAtOnce(Connection connection, OutboxRecord record) throws SQLException {
+	private void writeAtOnce(Connection connection, Supplier<OutboxRecord> record) throws SQLException {
 		if (!this.reportedForeignConnection) {
 			this.reportedForeignConnection = true;
 			logger.warn("The outbox DataSource's connections do not come through the outbox starter's wrapper ({}), "
 					+ "so each event is written when it is published, one statement each, rather than with the "
 					+ "commit. Let the starter post-process the DataSource bean.", connection.getClass().getName());
 		}
-		this.writer.write(connection, List.of(record));
-		this.writer.committed(Map.of(new EventType(record.aggregateType(), record.type()), 1));
+		OutboxRecord created;
+		try {
+			created = record.get();
+		}
+		catch (RuntimeException ex) {
+			TransactionSynchronizationManager.registerSynchronization(new FailedPublication(ex));
+			throw ex;
+		}
+		this.writer.write(connection, List.of(created));
+		this.writer.committed(Map.of(new EventType(created.aggregateType(), created.type()), 1));
 	}
 
 	private static RuntimeException translate(SQLException ex) {

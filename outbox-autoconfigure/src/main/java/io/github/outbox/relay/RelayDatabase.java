@@ -40,7 +40,6 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 	// How long a position write waits for a connection before it fails (and is retried).
 	private static final Duration POSITION_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
-
 	static RelayDatabase of(@Nullable JdbcConnectionDetails connectionDetails, Map<String, String> debezium) {
 		if (connectionDetails == null) {
 			return fromDebeziumProperties(debezium);
@@ -93,12 +92,8 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 	 * @return the data source
 	 */
 	DataSource dataSource(@Nullable DataSource application) {
-		SimpleDriverDataSource dataSource = derive(application);
-		Properties properties = new Properties();
-		properties.setProperty("ApplicationName", "outbox-relay");
-		// A peer that vanished without closing its connection must not hold a session for long.
-		properties.setProperty("tcpKeepAlive", "true");
-		dataSource.setConnectionProperties(properties);
+		SimpleDriverDataSource dataSource = derive(application, false);
+		dataSource.setConnectionProperties(connectionProperties());
 		return dataSource;
 	}
 
@@ -114,18 +109,7 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 	 * @return the data source, to be closed with the relay
 	 */
 	DataSource positionDataSource(@Nullable DataSource application) {
-		SimpleDriverDataSource unpooled = null;
-		if (application != null && this.applicationsServer) {
-			try {
-				unpooled = DataSourceBuilder.derivedFrom(application).type(SimpleDriverDataSource.class).build();
-			}
-			catch (UnsupportedDataSourcePropertyException | IllegalStateException ex) {
-				// A data source of a kind Spring Boot cannot read: the relay's own connections.
-			}
-		}
-		if (unpooled == null) {
-			unpooled = derive(application);
-		}
+		SimpleDriverDataSource unpooled = derive(application, true);
 		if (!ClassUtils.isPresent(HIKARI, RelayDatabase.class.getClassLoader())) {
 			return unpooled;
 		}
@@ -141,10 +125,7 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 			settings.setPropertyValue("maximumPoolSize", 2);
 			settings.setPropertyValue("minimumIdle", 1);
 			settings.setPropertyValue("connectionTimeout", POSITION_CONNECTION_TIMEOUT.toMillis());
-			Properties properties = new Properties();
-			properties.setProperty("ApplicationName", "outbox-relay");
-			properties.setProperty("tcpKeepAlive", "true");
-			settings.setPropertyValue("dataSourceProperties", properties);
+			settings.setPropertyValue("dataSourceProperties", connectionProperties());
 			return pool;
 		}
 		catch (ReflectiveOperationException ex) {
@@ -152,14 +133,15 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 		}
 	}
 
-	private SimpleDriverDataSource derive(@Nullable DataSource application) {
+	// The application's data source with the relay's credentials, or with its own (the
+	// position table is the application's, like the outbox); by URL if Spring Boot cannot read it.
+	private SimpleDriverDataSource derive(@Nullable DataSource application, boolean applicationsCredentials) {
 		if (application != null && this.applicationsServer) {
 			try {
-				return DataSourceBuilder.derivedFrom(application)
-					.type(SimpleDriverDataSource.class)
-					.username(this.user)
-					.password(this.password)
-					.build();
+				DataSourceBuilder<SimpleDriverDataSource> builder = DataSourceBuilder.derivedFrom(application)
+					.type(SimpleDriverDataSource.class);
+				return applicationsCredentials ? builder.build()
+						: builder.username(this.user).password(this.password).build();
 			}
 			catch (UnsupportedDataSourcePropertyException | IllegalStateException ex) {
 				// A data source of a kind Spring Boot cannot read: connect by URL instead.
@@ -172,6 +154,14 @@ record RelayDatabase(String jdbcUrl, String host, int port, String database, Str
 			.username(this.user)
 			.password(this.password)
 			.build();
+	}
+
+	private static Properties connectionProperties() {
+		Properties properties = new Properties();
+		properties.setProperty("ApplicationName", "outbox-relay");
+		// A peer that vanished without closing its connection must not hold a session for long.
+		properties.setProperty("tcpKeepAlive", "true");
+		return properties;
 	}
 
 	@Override
