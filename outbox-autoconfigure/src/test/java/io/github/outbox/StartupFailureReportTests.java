@@ -38,18 +38,8 @@ class StartupFailureReportTests {
 	void missingOutboxTableIsReportedWithHowToCreateIt(CapturedOutput output) {
 		startFailing(TestDatabase.createForProperties("report_missing"), "outbox.flyway.enabled=false");
 		assertThat(output).contains("APPLICATION FAILED TO START",
-				"The outbox table public.outbox_event does not exist.", "Action:", "outbox.flyway.history-table",
+				"The outbox table public.outbox_event does not exist.", "Action:", "outbox.flyway.enabled",
 				"db/migration");
-	}
-
-	@Test
-	void outboxMigrationsThatCannotJoinTheApplicationsHistoryAreExplained(CapturedOutput output) {
-		String[] database = TestDatabase.createForProperties("report_out_of_order");
-		start(database, "outbox.enabled=false", "spring.flyway.locations=classpath:db/migration,classpath:db/later")
-			.close();
-		startFailing(database, "spring.flyway.locations=classpath:db/migration,classpath:db/later");
-		assertThat(output).contains("APPLICATION FAILED TO START", "cannot be added to the application's Flyway history",
-				"Set outbox.flyway.history-table=outbox_schema_history");
 	}
 
 	@Test

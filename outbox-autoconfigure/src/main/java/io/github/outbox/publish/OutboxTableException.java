@@ -10,10 +10,9 @@ import org.jspecify.annotations.Nullable;
 class OutboxTableException extends RuntimeException {
 
 	static final String CREATE_ADVICE = """
-			The outbox migrations create it. By default they run with the application's Flyway: check that \
-			Flyway is on the class path and that neither spring.flyway.enabled nor outbox.flyway.enabled is false, \
-			or set outbox.flyway.history-table to apply them with a Flyway of their own. If you run migrations \
-			yourself, apply the SQL in the outbox starter's db/migration folder (see docs/schema.md). If the \
+			The outbox migrations create it, with a Flyway of their own at start-up: check that Flyway \
+			(org.flywaydb:flyway-core, which the starter brings) is on the class path and that \
+			outbox.flyway.enabled is not false. If you run migrations yourself, apply the SQL in the outbox starter's db/migration folder (see docs/schema.md). If the \
 			table exists under another name, set outbox.table.schema and outbox.table.name to it.""";
 
 	private final String advice;

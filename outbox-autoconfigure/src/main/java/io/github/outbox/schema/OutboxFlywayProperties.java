@@ -1,7 +1,5 @@
 package io.github.outbox.schema;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -22,11 +20,10 @@ public class OutboxFlywayProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Name of a separate Flyway schema history table for the outbox migrations, kept in the
-	 * outbox table's schema. When not set, the migrations are applied by the application's
-	 * Flyway and recorded in its history table.
+	 * Name of the Flyway schema history table of the outbox migrations, kept in the outbox
+	 * table's schema, apart from the application's own history.
 	 */
-	private @Nullable String historyTable;
+	private String historyTable = "outbox_schema_history";
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -36,11 +33,11 @@ public class OutboxFlywayProperties implements Validator {
 		this.enabled = enabled;
 	}
 
-	public @Nullable String getHistoryTable() {
+	public String getHistoryTable() {
 		return this.historyTable;
 	}
 
-	public void setHistoryTable(@Nullable String historyTable) {
+	public void setHistoryTable(String historyTable) {
 		this.historyTable = historyTable;
 	}
 
@@ -51,10 +48,7 @@ public class OutboxFlywayProperties implements Validator {
 
 	@Override
 	public void validate(Object target, Errors errors) {
-		String historyTable = ((OutboxFlywayProperties) target).getHistoryTable();
-		if (historyTable != null) {
-			OutboxTableProperties.reject(errors, "historyTable", historyTable);
-		}
+		OutboxTableProperties.reject(errors, "historyTable", ((OutboxFlywayProperties) target).getHistoryTable());
 	}
 
 }

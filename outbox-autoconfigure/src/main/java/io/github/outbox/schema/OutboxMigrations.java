@@ -2,17 +2,28 @@ package io.github.outbox.schema;
 
 import java.util.Map;
 
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * Where the outbox migrations are and the placeholders they need. The SQL lives in
- * {@code db/migration} at the root of the project and is packaged under {@link #LOCATION}.
+ * The outbox migrations: where they are, the placeholders they need, and how they are applied.
+ * The SQL lives in {@code db/migration} at the root of the project and is packaged under
+ * {@link #LOCATION}.
+ * <p>
+ * They are applied by a Flyway of their own, recorded in a history table of their own in the
+ * outbox schema, so that they never meet the application's history: a database that the
+ * application migrates with Flyway, with another tool or with Hibernate's {@code ddl-auto}
+ * takes them alike.
  */
 final class OutboxMigrations {
 
-	static final String LOCATION = "classpath:io/github/outbox/db/migration";
+	private static final Logger logger = LoggerFactory.getLogger(OutboxMigrations.class);
 
-	// Every outbox migration is versioned 1.0.0.<n>: just after an application's V1, and after
-	// the default baseline version (1), so that a baselined history still applies them.
-	static final String VERSION_PREFIX = "1.0.0.";
+	static final String LOCATION = "classpath:io/github/outbox/db/migration";
 
 	private OutboxMigrations() {
 	}
@@ -21,6 +32,29 @@ final class OutboxMigrations {
 		return Map.of("outbox_schema", table.schema(), "outbox_table", table.name(), "outbox_publication",
 				table.publication(), "outbox_inbox", table.inbox(), "outbox_signal", table.signal(),
 				"outbox_relay_position", table.relayPosition());
+	}
+
+	/**
+	 * Applies the outbox migrations that the history table does not record yet.
+	 * @param dataSource where to apply them
+	 * @param table the outbox table's names
+	 * @param historyTable the name of the history table, in the outbox schema
+	 */
+	static void apply(DataSource dataSource, OutboxTable table, String historyTable) {
+		Flyway flyway = Flyway.configure(OutboxMigrations.class.getClassLoader())
+			.dataSource(dataSource)
+			.schemas(table.schema())
+			.table(historyTable)
+			.locations(LOCATION)
+			.placeholders(placeholders(table))
+			// The schema usually holds the application's tables already: start the history
+			// below every outbox migration rather than refusing a non-empty schema.
+			.baselineOnMigrate(true)
+			.baselineVersion("0")
+			.load();
+		MigrateResult result = flyway.migrate();
+		logger.debug("Applied {} outbox migration(s) recorded in {}.{}", result.migrationsExecuted, table.schema(),
+				historyTable);
 	}
 
 }

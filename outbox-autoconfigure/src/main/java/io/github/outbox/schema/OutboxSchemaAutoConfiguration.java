@@ -9,19 +9,17 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
-import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of the outbox table and of the Flyway migrations that create it and its
- * publication.
+ * publication, recorded in a history table of their own.
  *
  * @author Outbox contributors
  * @since 0.1.0
@@ -43,15 +41,8 @@ public final class OutboxSchemaAutoConfiguration {
 	static class OutboxFlywayConfiguration {
 
 		@Bean
-		@Conditional(SharedHistoryCondition.class)
-		FlywayConfigurationCustomizer outboxFlywayConfigurationCustomizer(OutboxTable table) {
-			return new SharedHistoryFlywayConfigurationCustomizer(table);
-		}
-
-		@Bean
-		@ConditionalOnProperty("outbox.flyway.history-table")
 		@ConditionalOnSingleCandidate(DataSource.class)
-		SeparateHistoryFlywayMigration outboxFlywayMigration(DataSource dataSource, ObjectProvider<Flyway> flyway,
+		OutboxFlywayMigration outboxFlywayMigration(DataSource dataSource, ObjectProvider<Flyway> flyway,
 				OutboxTable table, OutboxFlywayProperties properties) {
 			// Migrate through the application's Flyway connection when there is one: it may
 			// use a user allowed to run DDL that the application's pool does not have.
@@ -59,20 +50,14 @@ public final class OutboxSchemaAutoConfiguration {
 				.map((applicationFlyway) -> applicationFlyway.getConfiguration().getDataSource())
 				.findFirst()
 				.orElse(dataSource);
-			return new SeparateHistoryFlywayMigration(migrationDataSource, table, properties.getHistoryTable());
+			return new OutboxFlywayMigration(migrationDataSource, table, properties.getHistoryTable());
 		}
 
-	}
-
-	static final class SharedHistoryCondition extends NoneNestedConditions {
-
-		SharedHistoryCondition() {
-			super(ConfigurationPhase.REGISTER_BEAN);
-		}
-
-		@ConditionalOnProperty("outbox.flyway.history-table")
-		static final class SeparateHistoryTable {
-
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		OutboxMigrationsFirstCallback outboxMigrationsFirstCallback(OutboxTable table,
+				OutboxFlywayProperties properties) {
+			return new OutboxMigrationsFirstCallback(table, properties.getHistoryTable());
 		}
 
 	}

@@ -62,7 +62,8 @@ class OutboxPublishAutoConfigurationTests {
 			assertThat(context).hasSingleBean(OutboxPublisher.class)
 				.hasSingleBean(OutboxApplicationEventListener.class)
 				.hasSingleBean(OutboxDataSourcePostProcessor.class)
-				.hasBean("outboxFlywayConfigurationCustomizer");
+				.hasBean("outboxFlywayMigration")
+				.hasBean("outboxMigrationsFirstCallback");
 			assertThat(context).getBean(OutboxPublisher.class).isInstanceOf(TransactionalOutboxPublisher.class);
 			assertThat(context).getBean(OutboxPayloadSerializer.class).isInstanceOf(JacksonOutboxPayloadSerializer.class);
 			assertThat(context).getBean(OutboxTable.class)
@@ -129,7 +130,7 @@ class OutboxPublishAutoConfigurationTests {
 				.doesNotHaveBean(OutboxPublisher.class)
 				.doesNotHaveBean(OutboxApplicationEventListener.class)
 				.doesNotHaveBean(OutboxTable.class)
-				.doesNotHaveBean("outboxFlywayConfigurationCustomizer"));
+				.doesNotHaveBean("outboxFlywayMigration"));
 	}
 
 	@Test

@@ -3,10 +3,15 @@ package io.github.outbox.schema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
@@ -24,12 +29,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The outbox migrations against a real PostgreSQL: what they create, with the application's
- * Flyway, with a history table of their own, and applied by hand.
+ * The outbox migrations against a real PostgreSQL: what they create, in a history table of
+ * their own, on a new database, one Flyway manages and one whose tables no Flyway created, and
+ * applied by hand.
  */
 class OutboxMigrationsIntegrationTests {
 
 	private static final String LATER_APPLICATION_MIGRATIONS = "spring.flyway.locations=classpath:db/migration,classpath:db/later";
+
+	private static final String[] OUTBOX_HISTORY_FROM_BASELINE = { "0 << Flyway Baseline >>",
+			"1.0.0.1 outbox create table", "1.0.0.2 outbox create publication", "1.0.0.3 outbox create inbox",
+			"1.0.0.4 outbox create signal table", "1.0.0.5 outbox create relay position" };
 
 	private final ApplicationContextRunner contextRunner = OutboxContextRunner.jdbcApplication();
 
@@ -85,16 +95,6 @@ class OutboxMigrationsIntegrationTests {
 	}
 
 	@Test
-	void migrationsRunWithTheApplicationsFlywayAndShareItsHistory() {
-		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_shared")).run((context) -> {
-			assertThat(history(context, "public.flyway_schema_history")).containsExactly(
-					"1 create orders", "1.0.0.1 outbox create table", "1.0.0.2 outbox create publication",
-					"1.0.0.3 outbox create inbox", "1.0.0.4 outbox create signal table", "1.0.0.5 outbox create relay position");
-			assertThat(tableExists(context, "public", "outbox_schema_history")).isFalse();
-		});
-	}
-
-	@Test
 	void migrationsCreateTheInboxKeyedByConsumerAndEventId() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_inbox")).run((context) -> {
 			assertThat(columns(context, "public", "outbox_inbox")).containsExactly(
@@ -128,51 +128,104 @@ class OutboxMigrationsIntegrationTests {
 	}
 
 	@Test
-	void separateHistoryTableKeepsTheOutboxMigrationsOutOfTheApplicationsHistory() {
-		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_separate"))
-			.withPropertyValues("outbox.flyway.history-table=outbox_schema_history")
+	void migrationsKeepAHistoryOfTheirOwnAndRunBeforeTheApplicationsMigrations() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_own_history")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
+			assertThat(history(context, "public.outbox_schema_history")).containsExactly(OUTBOX_HISTORY_FROM_BASELINE);
+			assertThat(firstInstalled(context, "public.outbox_schema_history"))
+				.isBefore(firstInstalled(context, "public.flyway_schema_history WHERE version = '1'"));
+			publishOne(context);
+		});
+	}
+
+	@Test
+	void applicationMigrationsMayChangeTheOutboxTableOnANewDatabase() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_app_changes_outbox"))
+			.withPropertyValues("spring.flyway.locations=classpath:db/migration,classpath:db/outbox-change")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders");
-				assertThat(history(context, "public.outbox_schema_history")).containsExactly(
-						"0 << Flyway Baseline >>", "1.0.0.1 outbox create table",
-						"1.0.0.2 outbox create publication", "1.0.0.3 outbox create inbox",
-						"1.0.0.4 outbox create signal table", "1.0.0.5 outbox create relay position");
-				publishOne(context);
+				assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders",
+						"2 index outbox by aggregate");
+				assertThat(jdbc(context).queryForObject(
+						"SELECT count(*) FROM pg_indexes WHERE tablename = 'outbox_event' AND indexname = ?",
+						Integer.class, "outbox_event_aggregate"))
+					.isOne();
 			});
 	}
 
 	@Test
-	void separateHistoryTableWorksOnADatabaseMigratedPastTheOutboxVersions() {
-		String[] database = TestDatabase.createForProperties("schema_existing_separate");
+	void migrationsJoinADatabaseThatFlywayMigratedPastTheirVersions() {
+		String[] database = TestDatabase.createForProperties("schema_flyway_managed");
 		this.contextRunner.withPropertyValues(database)
 			.withPropertyValues("outbox.enabled=false", LATER_APPLICATION_MIGRATIONS)
 			.run((context) -> assertThat(history(context, "public.flyway_schema_history"))
 				.containsExactly("1 create orders", "2 add order total"));
-		this.contextRunner.withPropertyValues(database)
-			.withPropertyValues("outbox.flyway.history-table=outbox_schema_history", LATER_APPLICATION_MIGRATIONS)
+		this.contextRunner.withPropertyValues(database).withPropertyValues(LATER_APPLICATION_MIGRATIONS).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(history(context, "public.flyway_schema_history")).containsExactly("1 create orders",
+					"2 add order total");
+			assertThat(history(context, "public.outbox_schema_history")).containsExactly(OUTBOX_HISTORY_FROM_BASELINE);
+			publishOne(context);
+		});
+	}
+
+	@Test
+	void migrationsJoinADatabaseWhoseTablesNoFlywayCreated() {
+		String[] database = TestDatabase.createForProperties("schema_unmanaged");
+		ApplicationContextRunner withoutApplicationFlyway = this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("spring.flyway.enabled=false");
+		withoutApplicationFlyway.withPropertyValues("outbox.enabled=false")
+			.run((context) -> jdbc(context).execute("CREATE TABLE customers (id bigint PRIMARY KEY, name text)"));
+		withoutApplicationFlyway.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(tableExists(context, "public", "flyway_schema_history")).isFalse();
+			assertThat(history(context, "public.outbox_schema_history")).containsExactly(OUTBOX_HISTORY_FROM_BASELINE);
+			publishOne(context);
+		});
+		withoutApplicationFlyway.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(history(context, "public.outbox_schema_history")).containsExactly(OUTBOX_HISTORY_FROM_BASELINE);
+		});
+	}
+
+	@Test
+	void migrationsCreateANewDatabaseWithoutTheApplicationsFlyway() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_new_without_flyway"))
+			.withPropertyValues("spring.flyway.enabled=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(history(context, "public.outbox_schema_history")).contains("1.0.0.2 outbox create publication");
+				assertThat(history(context, "public.outbox_schema_history"))
+					.containsExactly(Arrays.copyOfRange(OUTBOX_HISTORY_FROM_BASELINE, 1, 6));
 				publishOne(context);
 			});
 	}
 
 	@Test
-	void sharedHistoryOnADatabaseMigratedPastTheOutboxVersionsFailsWithAdvice() {
-		String[] database = TestDatabase.createForProperties("schema_existing_shared");
-		this.contextRunner.withPropertyValues(database)
-			.withPropertyValues("outbox.enabled=false", LATER_APPLICATION_MIGRATIONS)
-			.run((context) -> assertThat(context).hasNotFailed());
-		this.contextRunner.withPropertyValues(database).withPropertyValues(LATER_APPLICATION_MIGRATIONS).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(new OutboxMigrationsNotAppliedFailureAnalyzer().analyze(context.getStartupFailure()))
-				.satisfies((analysis) -> {
-					assertThat(analysis.getDescription()).contains("version 1.0.0.1", "out of order");
-					assertThat(analysis.getAction()).contains("outbox.flyway.history-table=outbox_schema_history",
-							"spring.flyway.out-of-order=true");
+	void instancesStartingTogetherOnANewDatabaseApplyTheMigrationsOnce() {
+		ApplicationContextRunner instance = this.contextRunner
+			.withPropertyValues(TestDatabase.createForProperties("schema_together"));
+		List<CompletableFuture<List<String>>> starts = IntStream.range(0, 3)
+			.mapToObj((i) -> CompletableFuture.supplyAsync(() -> {
+				List<List<String>> histories = new ArrayList<>();
+				instance.run((context) -> {
+					assertThat(context).hasNotFailed();
+					histories.add(history(context, "public.outbox_schema_history"));
 				});
-		});
+				return histories.get(0);
+			}))
+			.toList();
+		assertThat(starts).allSatisfy((start) -> assertThat(start.join()).containsExactly(OUTBOX_HISTORY_FROM_BASELINE));
+	}
+
+	@Test
+	void historyTableNameIsConfigurable() {
+		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_history_name"))
+			.withPropertyValues("outbox.flyway.history-table=messaging_history")
+			.run((context) -> {
+				assertThat(history(context, "public.messaging_history")).containsExactly(OUTBOX_HISTORY_FROM_BASELINE);
+				assertThat(tableExists(context, "public", "outbox_schema_history")).isFalse();
+			});
 	}
 
 	@Test
@@ -252,6 +305,11 @@ class OutboxMigrationsIntegrationTests {
 		return jdbc(context).queryForList(
 				"SELECT version || ' ' || description FROM " + table + " WHERE success ORDER BY installed_rank",
 				String.class);
+	}
+
+	private static Instant firstInstalled(AssertableApplicationContext context, String tableAndCondition) {
+		return jdbc(context).queryForObject("SELECT min(installed_on) FROM " + tableAndCondition, Timestamp.class)
+			.toInstant();
 	}
 
 	private static Map<String, Object> publication(AssertableApplicationContext context, String name) {

@@ -7,18 +7,18 @@ import org.springframework.boot.sql.init.dependency.DatabaseInitializerDetector;
 import org.springframework.util.ClassUtils;
 
 /**
- * Makes {@link SeparateHistoryFlywayMigration} a database initializer: beans that depend on
+ * Makes {@link OutboxFlywayMigration} a database initializer: beans that depend on
  * database initialization (JPA, the outbox publisher) wait for it, and it runs after the
  * application's Flyway, whose detector comes first.
  */
-class SeparateHistoryFlywayMigrationDetector extends AbstractBeansOfTypeDatabaseInitializerDetector {
+class OutboxFlywayMigrationDetector extends AbstractBeansOfTypeDatabaseInitializerDetector {
 
 	private static final boolean flywayPresent = ClassUtils.isPresent("org.flywaydb.core.Flyway",
-			SeparateHistoryFlywayMigrationDetector.class.getClassLoader());
+			OutboxFlywayMigrationDetector.class.getClassLoader());
 
 	@Override
 	protected Set<Class<?>> getDatabaseInitializerBeanTypes() {
-		return flywayPresent ? Set.of(SeparateHistoryFlywayMigration.class) : Set.of();
+		return flywayPresent ? Set.of(OutboxFlywayMigration.class) : Set.of();
 	}
 
 	/**
