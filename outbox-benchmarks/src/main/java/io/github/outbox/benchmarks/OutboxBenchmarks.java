@@ -88,6 +88,7 @@ public final class OutboxBenchmarks {
 		Map<String, List<Double>> commits = new LinkedHashMap<>();
 		List<Double> drainFromStart = new ArrayList<>();
 		List<Double> drainFromFirst = new ArrayList<>();
+		List<Double> drainSteady = new ArrayList<>();
 		Map<String, Map<String, List<Double>>> latency = new LinkedHashMap<>();
 		for (int round = 1; round <= rounds; round++) {
 			logger.info("Round {} of {}", round, rounds);
@@ -99,16 +100,18 @@ public final class OutboxBenchmarks {
 			}
 			if (parts.contains("drain")) {
 				RelayDrain.Result drain = new RelayDrain(this.services).measure(backlog, 8);
-				logger.info("Drain: {} events/s from start, {} from first delivery", (long) drain.fromStart(),
-						(long) drain.fromFirstDelivery());
+				logger.info("Drain: {} events/s from start, {} from first delivery, {} steady", (long) drain.fromStart(),
+						(long) drain.fromFirstDelivery(), (long) drain.steady());
 				drainFromStart.add(drain.fromStart());
 				drainFromFirst.add(drain.fromFirstDelivery());
+				drainSteady.add(drain.steady());
 			}
 			if (parts.contains("latency")) {
 				measureLatency(warmUp, duration, rates, latency);
 			}
 		}
-		return report(rounds, warmUp, duration, backlog, commits, drainFromStart, drainFromFirst, latency);
+		return report(rounds, warmUp, duration, backlog, commits, drainFromStart, drainFromFirst, drainSteady,
+				latency);
 	}
 
 	private void writeScenarios(WriteThroughput throughput, Map<String, List<Double>> commits)
@@ -196,7 +199,8 @@ public final class OutboxBenchmarks {
 	}
 
 	private String report(int rounds, Duration warmUp, Duration duration, int backlog, Map<String, List<Double>> commits,
-			List<Double> drainFromStart, List<Double> drainFromFirst, Map<String, Map<String, List<Double>>> latency) {
+			List<Double> drainFromStart, List<Double> drainFromFirst, List<Double> drainSteady,
+			Map<String, Map<String, List<Double>>> latency) {
 		StringBuilder report = new StringBuilder();
 		report.append("# Benchmark results\n\n");
 		report.append("- Date: ").append(LocalDate.now()).append('\n');
@@ -213,7 +217,7 @@ public final class OutboxBenchmarks {
 			commitReport(report, commits);
 		}
 		if (!drainFromStart.isEmpty()) {
-			drainReport(report, backlog, drainFromStart, drainFromFirst);
+			drainReport(report, backlog, drainFromStart, drainFromFirst, drainSteady);
 		}
 		if (!latency.isEmpty()) {
 			latencyReport(report, latency);
@@ -246,17 +250,19 @@ public final class OutboxBenchmarks {
 	 * relay's code, then the median of the later ones.
 	 */
 	private static void drainReport(StringBuilder report, int backlog, List<Double> fromStart,
-			List<Double> fromFirst) {
+			List<Double> fromFirst, List<Double> steady) {
 		report.append("\n## Relay drain (").append(backlog).append(" events, one per transaction; events/s)\n\n");
-		report.append("| Round | From the relay's start | From its first delivery |\n|---|---|---|\n");
+		report.append("| Round | From the relay's start | From its first delivery | Steady (last 4/5) |\n|---|---|---|---|\n");
 		for (int i = 0; i < fromStart.size(); i++) {
 			report.append("| ").append(i + 1).append((i == 0) ? " (JIT still compiling)" : "").append(" | ")
-				.append(Math.round(fromStart.get(i))).append(" | ").append(Math.round(fromFirst.get(i))).append(" |\n");
+				.append(Math.round(fromStart.get(i))).append(" | ").append(Math.round(fromFirst.get(i))).append(" | ")
+				.append(Math.round(steady.get(i))).append(" |\n");
 		}
 		if (fromStart.size() > 1) {
 			report.append("| median of rounds 2 to ").append(fromStart.size()).append(" | ")
 				.append(Math.round(Stats.median(fromStart.subList(1, fromStart.size())))).append(" | ")
-				.append(Math.round(Stats.median(fromFirst.subList(1, fromFirst.size())))).append(" |\n");
+				.append(Math.round(Stats.median(fromFirst.subList(1, fromFirst.size())))).append(" | ")
+				.append(Math.round(Stats.median(steady.subList(1, steady.size())))).append(" |\n");
 		}
 	}
 
