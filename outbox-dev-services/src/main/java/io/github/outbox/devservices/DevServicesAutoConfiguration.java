@@ -2,6 +2,7 @@ package io.github.outbox.devservices;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -48,8 +49,12 @@ public final class DevServicesAutoConfiguration {
 		}
 
 		@Bean
-		JdbcConnectionDetails devServicesJdbcConnectionDetails(EmbeddedPostgresServer devServicesPostgres) {
-			EmbeddedPostgresServer.Database database = devServicesPostgres.createDatabase("app");
+		EmbeddedPostgresServer.Database devServicesDatabase(EmbeddedPostgresServer devServicesPostgres) {
+			return devServicesPostgres.createDatabase("app");
+		}
+
+		@Bean
+		JdbcConnectionDetails devServicesJdbcConnectionDetails(EmbeddedPostgresServer.Database database) {
 			return new JdbcConnectionDetails() {
 
 				@Override
@@ -88,6 +93,12 @@ public final class DevServicesAutoConfiguration {
 			return () -> List.of(devServicesKafka.bootstrapServers());
 		}
 
+	}
+
+	@Bean
+	DevServicesReport devServicesReport(ObjectProvider<EmbeddedPostgresServer.Database> database,
+			ObjectProvider<EmbeddedKafkaServer> kafka) {
+		return new DevServicesReport(database, kafka);
 	}
 
 	static final class NoDataSourceUrl extends NoneNestedConditions {

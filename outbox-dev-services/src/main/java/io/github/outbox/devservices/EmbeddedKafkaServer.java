@@ -1,5 +1,7 @@
 package io.github.outbox.devservices;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,6 +72,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 	}
 
 	private static EmbeddedKafkaServer start(@Nullable TcpProxy proxy) {
+		KafkaVersion.requireTheOneDevServicesIsBuiltFor();
 		TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true)
 			.setNumBrokerNodes(1)
 			.setNumControllerNodes(1);
@@ -78,14 +81,21 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			nodes.setPerServerProperties(
 					Map.of(0, Map.of("advertised.listeners", "EXTERNAL://localhost:" + proxy.port())));
 		}
+		// Our own directory, deleted by close(): left to the test kit, it comes with a JVM
+		// shutdown hook that deletes it while the application may still be shutting down, and
+		// the broker, finding its log directory gone, halts the JVM with status 1.
+		Path directory;
 		try {
-			// Our own directory, deleted by close(): left to the test kit, it comes with a JVM
-			// shutdown hook that deletes it while the application may still be shutting down,
-			// and the broker, finding its log directory gone, halts the JVM with status 1.
-			Path directory = Files.createTempDirectory("outbox-kafka-");
+			directory = Files.createTempDirectory("outbox-kafka-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Embedded Kafka failed to start", ex);
+		}
+		KafkaClusterTestKit cluster = null;
+		try {
 			nodes.setBaseDirectory(directory);
 			TestKitNodes built = nodes.build();
-			KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(built).setDeleteOnClose(true)
+			cluster = new KafkaClusterTestKit.Builder(built).setDeleteOnClose(true)
 				.setConfigProp("auto.create.topics.enable", "false")
 				.setConfigProp("group.initial.rebalance.delay.ms", "0")
 				// One broker: the internal topics cannot have the default three replicas.
@@ -105,10 +115,12 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			logger.debug("Started Kafka at {}", server.bootstrapServers());
 			return server;
 		}
-		catch (Exception ex) {
+		catch (Exception | LinkageError ex) {
 			if (proxy != null) {
 				proxy.close();
 			}
+			closeQuietly(cluster);
+			EmbeddedPostgresServer.deleteRecursively(directory);
 			throw new IllegalStateException("Embedded Kafka failed to start", ex);
 		}
 	}
@@ -147,6 +159,17 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 		}
 		catch (Exception ex) {
 			logger.warn("Stopping embedded Kafka failed", ex);
+		}
+	}
+
+	private static void closeQuietly(@Nullable KafkaClusterTestKit cluster) {
+		if (cluster != null) {
+			try {
+				cluster.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Stopping the embedded Kafka that failed to start failed too", ex);
+			}
 		}
 	}
 

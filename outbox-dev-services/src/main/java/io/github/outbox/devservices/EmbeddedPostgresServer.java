@@ -85,8 +85,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	 * @return the started server
 	 */
 	public static EmbeddedPostgresServer start(Map<String, String> settings) {
+		Path baseDirectory;
 		try {
-			Path baseDirectory = Files.createTempDirectory("outbox-postgres-");
+			baseDirectory = Files.createTempDirectory("outbox-postgres-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Embedded PostgreSQL failed to start", ex);
+		}
+		try {
 			Path dataDirectory = baseDirectory.resolve("data");
 			java.io.File log = baseDirectory.resolve("postgres.log").toFile();
 			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -108,8 +114,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			logger.debug("Started PostgreSQL on port {} in {}", postgres.getPort(), dataDirectory);
 			return new EmbeddedPostgresServer(postgres, baseDirectory, watchdog);
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Embedded PostgreSQL failed to start", ex);
+		catch (IOException | RuntimeException ex) {
+			deleteRecursively(baseDirectory);
+			if (ex instanceof IOException io) {
+				throw new UncheckedIOException("Embedded PostgreSQL failed to start", io);
+			}
+			throw (RuntimeException) ex;
 		}
 	}
 
@@ -185,7 +195,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 		}
 	}
 
-	private static void deleteRecursively(Path directory) {
+	static void deleteRecursively(Path directory) {
 		if (!Files.exists(directory)) {
 			return;
 		}

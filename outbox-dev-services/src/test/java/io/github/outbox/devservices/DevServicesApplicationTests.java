@@ -1,0 +1,60 @@
+package io.github.outbox.devservices;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An application started on dev services, as a developer runs one: what its log says.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DevServicesApplicationTests {
+
+	@Test
+	void readyApplicationSaysWhereItsDevServicesListenAndKeepsTheServersQuiet(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
+			.web(WebApplicationType.NONE)
+			.properties("outbox.dev-services.enabled=true", "spring.main.banner-mode=off")
+			.run()) {
+			String jdbcUrl = context.getBean(EmbeddedPostgresServer.Database.class).jdbcUrl();
+			String kafka = context.getBean(EmbeddedKafkaServer.class).bootstrapServers();
+			assertThat(output).contains("Dev services: PostgreSQL at " + jdbcUrl + ", Kafka at " + kafka);
+			LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+			assertThat(logging.getLoggerConfiguration("kafka.server").getEffectiveLevel()).isEqualTo(LogLevel.WARN);
+			assertThat(logging.getLoggerConfiguration("org.apache.kafka.controller").getEffectiveLevel())
+				.isEqualTo(LogLevel.WARN);
+			assertThat(output).doesNotContain("Transition from STARTING to STARTED", "Kafka Server started");
+		}
+	}
+
+	@Test
+	void levelsTheApplicationSetsWin() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
+			.web(WebApplicationType.NONE)
+			.properties("outbox.dev-services.enabled=true", "spring.main.banner-mode=off",
+					"logging.level.org.apache.kafka.controller=info")
+			.run()) {
+			assertThat(LoggingSystem.get(getClass().getClassLoader())
+				.getLoggerConfiguration("org.apache.kafka.controller")
+				.getEffectiveLevel()).isEqualTo(LogLevel.INFO);
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Application {
+
+	}
+
+}
