@@ -43,6 +43,14 @@ class StartupFailureReportTests {
 	}
 
 	@Test
+	void schemaThatDoesNotExistIsReportedWithTheWaysOut(CapturedOutput output) {
+		startFailing(TestDatabase.createForProperties("report_schema"), "outbox.table.schema=mesaging");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The schema 'mesaging' named by outbox.table.schema does not exist.", "CREATE SCHEMA mesaging",
+				"outbox.flyway.create-schema=true");
+	}
+
+	@Test
 	void relayWithoutLogicalReplicationIsReportedWithHowToTurnItOn(CapturedOutput output) {
 		try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Map.of("wal_level", "replica"))) {
 			EmbeddedPostgresServer.Database database = server.createDatabase("report_wal");

@@ -16,6 +16,8 @@ import org.springframework.util.unit.DataSize;
  */
 final class OutboxRecordFactory {
 
+	private static final int MAX_QUOTED_LENGTH = 300;
+
 	private final OutboxPayloadSerializer serializer;
 
 	private final OutboxTableLayout layout;
@@ -72,7 +74,7 @@ final class OutboxRecordFactory {
 			json = this.serializer.serialize(payload);
 		}
 		catch (RuntimeException ex) {
-			throw new OutboxEventException(eventClass, "it cannot be serialized to JSON (" + ex.getMessage() + ")",
+			throw new OutboxEventException(eventClass, "it cannot be serialized to JSON (" + quoted(ex) + ")",
 					"Make it serializable by the application's JsonMapper, or define an OutboxPayloadSerializer bean.",
 					ex);
 		}
@@ -81,6 +83,19 @@ final class OutboxRecordFactory {
 					"Return the event as a JSON document.");
 		}
 		return json;
+	}
+
+	/**
+	 * The serializer's message, cut short: Jackson's for a cyclic payload quotes its whole
+	 * reference chain (tens of thousands of characters). The cause keeps all of it.
+	 */
+	private static String quoted(Exception ex) {
+		String message = String.valueOf(ex.getMessage());
+		if (message.length() <= MAX_QUOTED_LENGTH) {
+			return message;
+		}
+		return message.substring(0, MAX_QUOTED_LENGTH) + "... (" + (message.length() - MAX_QUOTED_LENGTH)
+				+ " more characters in the cause)";
 	}
 
 	private void checkLength(Class<?> eventClass, String part, String value, int maxLength) {

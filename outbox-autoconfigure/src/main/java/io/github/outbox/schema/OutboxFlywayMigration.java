@@ -16,17 +16,17 @@ final class OutboxFlywayMigration implements InitializingBean {
 
 	private final OutboxTable table;
 
-	private final String historyTable;
+	private final OutboxFlywayProperties properties;
 
-	OutboxFlywayMigration(DataSource dataSource, OutboxTable table, String historyTable) {
+	OutboxFlywayMigration(DataSource dataSource, OutboxTable table, OutboxFlywayProperties properties) {
 		this.dataSource = dataSource;
 		this.table = table;
-		this.historyTable = historyTable;
+		this.properties = properties;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		OutboxMigrations.apply(this.dataSource, this.table, this.historyTable);
+		OutboxMigrations.apply(this.dataSource, this.table, this.properties);
 	}
 
 }

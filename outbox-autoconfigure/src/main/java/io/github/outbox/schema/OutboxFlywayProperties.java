@@ -25,6 +25,13 @@ public class OutboxFlywayProperties implements Validator {
 	 */
 	private String historyTable = "outbox_schema_history";
 
+	/**
+	 * Whether the outbox migrations may create the schema named by outbox.table.schema when
+	 * it does not exist. Off, a missing schema stops the application, so that a typo does not
+	 * go unnoticed.
+	 */
+	private boolean createSchema;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -39,6 +46,14 @@ public class OutboxFlywayProperties implements Validator {
 
 	public void setHistoryTable(String historyTable) {
 		this.historyTable = historyTable;
+	}
+
+	public boolean isCreateSchema() {
+		return this.createSchema;
+	}
+
+	public void setCreateSchema(boolean createSchema) {
+		this.createSchema = createSchema;
 	}
 
 	@Override

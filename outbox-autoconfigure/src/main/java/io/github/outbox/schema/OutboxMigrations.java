@@ -1,5 +1,9 @@
 package io.github.outbox.schema;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -38,12 +42,17 @@ final class OutboxMigrations {
 	 * Applies the outbox migrations that the history table does not record yet.
 	 * @param dataSource where to apply them
 	 * @param table the outbox table's names
-	 * @param historyTable the name of the history table, in the outbox schema
+	 * @param properties the history table, and whether a missing schema may be created
 	 */
-	static void apply(DataSource dataSource, OutboxTable table, String historyTable) {
+	static void apply(DataSource dataSource, OutboxTable table, OutboxFlywayProperties properties) {
+		if (!properties.isCreateSchema()) {
+			requireSchema(dataSource, table.schema());
+		}
+		String historyTable = properties.getHistoryTable();
 		Flyway flyway = Flyway.configure(OutboxMigrations.class.getClassLoader())
 			.dataSource(dataSource)
 			.schemas(table.schema())
+			.createSchemas(properties.isCreateSchema())
 			.table(historyTable)
 			.locations(LOCATION)
 			.placeholders(placeholders(table))
@@ -55,6 +64,24 @@ final class OutboxMigrations {
 		MigrateResult result = flyway.migrate();
 		logger.debug("Applied {} outbox migration(s) recorded in {}.{}", result.migrationsExecuted, table.schema(),
 				historyTable);
+	}
+
+	// A typo in outbox.table.schema must not create a schema nobody asked for.
+	private static void requireSchema(DataSource dataSource, String schema) {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
+			statement.setString(1, schema);
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				if (!result.getBoolean(1)) {
+					throw new OutboxSchemaMissingException(schema);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Checking that the outbox schema '" + schema + "' exists failed", ex);
+		}
 	}
 
 }

@@ -14,11 +14,11 @@ final class OutboxMigrationsFirstCallback implements Callback {
 
 	private final OutboxTable table;
 
-	private final String historyTable;
+	private final OutboxFlywayProperties properties;
 
-	OutboxMigrationsFirstCallback(OutboxTable table, String historyTable) {
+	OutboxMigrationsFirstCallback(OutboxTable table, OutboxFlywayProperties properties) {
 		this.table = table;
-		this.historyTable = historyTable;
+		this.properties = properties;
 	}
 
 	@Override
@@ -33,7 +33,7 @@ final class OutboxMigrationsFirstCallback implements Callback {
 
 	@Override
 	public void handle(Event event, Context context) {
-		OutboxMigrations.apply(context.getConfiguration().getDataSource(), this.table, this.historyTable);
+		OutboxMigrations.apply(context.getConfiguration().getDataSource(), this.table, this.properties);
 	}
 
 	@Override

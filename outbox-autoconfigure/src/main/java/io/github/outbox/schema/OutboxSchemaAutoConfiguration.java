@@ -50,14 +50,14 @@ public final class OutboxSchemaAutoConfiguration {
 				.map((applicationFlyway) -> applicationFlyway.getConfiguration().getDataSource())
 				.findFirst()
 				.orElse(dataSource);
-			return new OutboxFlywayMigration(migrationDataSource, table, properties.getHistoryTable());
+			return new OutboxFlywayMigration(migrationDataSource, table, properties);
 		}
 
 		@Bean
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		OutboxMigrationsFirstCallback outboxMigrationsFirstCallback(OutboxTable table,
 				OutboxFlywayProperties properties) {
-			return new OutboxMigrationsFirstCallback(table, properties.getHistoryTable());
+			return new OutboxMigrationsFirstCallback(table, properties);
 		}
 
 	}

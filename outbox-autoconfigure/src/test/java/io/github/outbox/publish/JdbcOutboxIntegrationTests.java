@@ -443,6 +443,22 @@ class JdbcOutboxIntegrationTests {
 	}
 
 	@Test
+	void cyclicPayloadIsRefusedWithAShortMessageAndTheWholeStoryInItsCause() {
+		Node node = new Node();
+		Node other = new Node();
+		node.next = other;
+		other.next = node;
+		assertThatExceptionOfType(OutboxEventException.class)
+			.isThrownBy(() -> this.transaction.executeWithoutResult((status) -> this.outbox.publish(new Cyclic("1", node))))
+			.withMessageContaining("it cannot be serialized to JSON (")
+			.withMessageContaining("more characters in the cause)")
+			.satisfies((ex) -> {
+				assertThat(ex.getMessage()).hasSizeLessThan(1000);
+				assertThat(ex.getCause().getMessage()).hasSizeGreaterThan(1000);
+			});
+	}
+
+	@Test
 	void eventOverTheSizeLimitIsRefused() {
 		assertRefused(new OrderPlaced(UUID.randomUUID(), "x".repeat(3000), BigDecimal.ONE), OrderPlaced.class,
 				"more than outbox.publish.max-payload-size (2048 bytes)");
@@ -535,6 +551,16 @@ class JdbcOutboxIntegrationTests {
 	}
 
 	@OutboxEvent(aggregateType = "order")
+	@OutboxEvent(aggregateType = "graph")
+	record Cyclic(@AggregateId String id, Node node) {
+	}
+
+	static class Node {
+
+		public Node next;
+
+	}
+
 	record Unserializable(@AggregateId UUID orderId) {
 
 		public String getBroken() {

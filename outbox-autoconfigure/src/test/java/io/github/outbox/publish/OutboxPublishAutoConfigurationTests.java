@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.outbox.AggregateId;
 import io.github.outbox.OutboxEvent;
+import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxPayloadSerializer;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
@@ -29,6 +30,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -180,9 +182,29 @@ class OutboxPublishAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void payloadsFollowTheApplicationsJacksonSettingsSoThatAnEmptyBeanCanBeMadeToFail() {
+		String[] database = TestDatabase.createForProperties("auto_jackson_settings");
+		this.contextRunner.withPropertyValues(database).run((context) -> {
+			publishInTransaction(context, new Loose("1", new Object()));
+			assertThat(OutboxRows.all(new JdbcTemplate(context.getBean(DataSource.class))))
+				.singleElement()
+				.satisfies((row) -> assertThat(row.payload()).isEqualTo("{\"id\": \"1\", \"value\": {}}"));
+		});
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("spring.jackson.serialization.fail-on-empty-beans=true")
+			.run((context) -> assertThatExceptionOfType(OutboxEventException.class)
+				.isThrownBy(() -> publishInTransaction(context, new Loose("2", new Object())))
+				.withMessageContaining("it cannot be serialized to JSON"));
+	}
+
 	private static void publishInTransaction(AssertableApplicationContext context, Object event) {
 		context.getBean(TransactionTemplate.class)
 			.executeWithoutResult((status) -> context.getBean(OutboxPublisher.class).publish(event));
+	}
+
+	@OutboxEvent(aggregateType = "misc")
+	record Loose(@AggregateId String id, Object value) {
 	}
 
 	@OutboxEvent(aggregateType = "customer")

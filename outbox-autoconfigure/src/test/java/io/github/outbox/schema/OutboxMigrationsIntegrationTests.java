@@ -111,7 +111,8 @@ class OutboxMigrationsIntegrationTests {
 	@Test
 	void migrationsUseTheConfiguredSchemaTableAndPublicationNames() {
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("schema_names"))
-			.withPropertyValues("outbox.table.schema=messaging", "outbox.table.name=domain_events",
+			.withPropertyValues("outbox.flyway.create-schema=true", "outbox.table.schema=messaging",
+					"outbox.table.name=domain_events",
 					"outbox.table.publication=messaging_events", "outbox.table.inbox=processed_events",
 					"outbox.table.signal=relay_signals")
 			.run((context) -> {
@@ -216,6 +217,31 @@ class OutboxMigrationsIntegrationTests {
 			}))
 			.toList();
 		assertThat(starts).allSatisfy((start) -> assertThat(start.join()).containsExactly(OUTBOX_HISTORY_FROM_BASELINE));
+	}
+
+	@Test
+	void schemaThatDoesNotExistIsRefusedUnlessTheMigrationsMayCreateIt() {
+		String[] database = TestDatabase.createForProperties("schema_typo");
+		this.contextRunner.withPropertyValues(database).withPropertyValues("outbox.table.schema=mesaging").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(OutboxSchemaMissingException.class)
+				.hasMessage("The schema 'mesaging' named by outbox.table.schema does not exist.");
+			assertThat(new OutboxSchemaMissingFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+				.contains("outbox.flyway.create-schema=true", "CREATE SCHEMA mesaging");
+		});
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.table.schema=mesaging", "spring.flyway.enabled=false")
+			.run((context) -> assertThat(context).hasFailed());
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.enabled=false")
+			.run((context) -> assertThat(tableExists(context, "mesaging", "outbox_schema_history")).isFalse());
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.enabled=false")
+			.run((context) -> jdbc(context).execute("CREATE SCHEMA mesaging"));
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.table.schema=mesaging")
+			.run((context) -> assertThat(tableExists(context, "mesaging", "outbox_event")).isTrue());
 	}
 
 	@Test
