@@ -550,7 +550,6 @@ class JdbcOutboxIntegrationTests {
 	record CustomerRenamed(String customerNumber, String name) {
 	}
 
-	@OutboxEvent(aggregateType = "order")
 	@OutboxEvent(aggregateType = "graph")
 	record Cyclic(@AggregateId String id, Node node) {
 	}
@@ -561,6 +560,7 @@ class JdbcOutboxIntegrationTests {
 
 	}
 
+	@OutboxEvent(aggregateType = "order")
 	record Unserializable(@AggregateId UUID orderId) {
 
 		public String getBroken() {
