@@ -125,7 +125,8 @@ final class TransactionalOutboxPublisher implements OutboxPublisher {
 			throw new IllegalTransactionStateException("Cannot publish outbox event " + eventClass.getName()
 					+ ": no transaction is active. An outbox event is written in the transaction of the change it "
 					+ "describes, so that both commit or neither does. Publish it from a @Transactional method or "
-					+ "inside TransactionTemplate.execute(...).");
+					+ "inside TransactionTemplate.execute(...), around the change too: a change saved outside a "
+					+ "transaction (a repository's save, for example) has already committed without its event.");
 		}
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
 			throw completing(eventClass);

@@ -385,6 +385,7 @@ class JdbcOutboxIntegrationTests {
 			.isThrownBy(() -> this.outbox.publish(new OrderPlaced(UUID.randomUUID(), "alice", BigDecimal.ONE)))
 			.withMessageContaining(OrderPlaced.class.getName())
 			.withMessageContaining("no transaction is active")
+			.withMessageContaining("has already committed without its event")
 			.withMessageContaining("@Transactional");
 		assertThatExceptionOfType(IllegalTransactionStateException.class)
 			.isThrownBy(() -> this.applicationEvents.publishEvent(new OrderCancelled(UUID.randomUUID(), "none")))

@@ -16,6 +16,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Runs an application on dev services, when {@code outbox.dev-services.enabled=true} and it
@@ -97,8 +98,8 @@ public final class DevServicesAutoConfiguration {
 
 	@Bean
 	DevServicesReport devServicesReport(ObjectProvider<EmbeddedPostgresServer.Database> database,
-			ObjectProvider<EmbeddedKafkaServer> kafka) {
-		return new DevServicesReport(database, kafka);
+			ObjectProvider<EmbeddedKafkaServer> kafka, Environment environment) {
+		return new DevServicesReport(database, kafka, environment);
 	}
 
 	static final class NoDataSourceUrl extends NoneNestedConditions {

@@ -12,12 +12,16 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Keeps the embedded servers' start-up chatter (the Kafka broker's and controller's INFO lines,
  * zonky's) out of an application's log when dev services are enabled: WARN and above only,
- * as defaults that any {@code logging.level.*} the application sets overrides. The
- * application's own Kafka clients keep their levels.
+ * as defaults that any {@code logging.level.*} the application sets overrides. That includes
+ * the configuration dumps of every Kafka client ({@code AbstractConfig}); the clients' other
+ * loggers keep their levels.
  */
 class DevServicesLogLevels implements EnvironmentPostProcessor {
 
-	private static final List<String> SERVER_LOGGERS = List.of("kafka", "org.apache.kafka.common.test",
+	// AbstractConfig prints every Kafka configuration it builds (the broker's three of 361 lines
+	// each, and the application's clients'): in development, noise.
+	private static final List<String> SERVER_LOGGERS = List.of("kafka", "org.apache.kafka.common.config.AbstractConfig",
+			"org.apache.kafka.common.test",
 			"org.apache.kafka.controller", "org.apache.kafka.coordinator", "org.apache.kafka.image",
 			"org.apache.kafka.metadata", "org.apache.kafka.queue", "org.apache.kafka.raft", "org.apache.kafka.server",
 			"org.apache.kafka.snapshot", "org.apache.kafka.storage", "state.change.logger", "io.zonky.test.db.postgres");

@@ -6,16 +6,19 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.Environment;
 
 /**
- * Says, once the application is ready, where the dev services it started listen, so that a
- * developer can point psql, kcat or an IDE at them. The JDBC URL carries no credentials (the
- * server trusts local connections).
+ * Says where the dev services an application started listen, once it is ready, so that a
+ * developer can point psql, kcat or an IDE at them (the JDBC URL carries no credentials: the
+ * server trusts local connections). Says at once which dev service an address of the
+ * application's own replaced, since a start that then fails never gets ready.
  */
-final class DevServicesReport implements ApplicationListener<ApplicationReadyEvent> {
+final class DevServicesReport implements ApplicationListener<ApplicationReadyEvent>, InitializingBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(DevServicesReport.class);
 
@@ -23,10 +26,26 @@ final class DevServicesReport implements ApplicationListener<ApplicationReadyEve
 
 	private final ObjectProvider<EmbeddedKafkaServer> kafka;
 
+	private final Environment environment;
+
 	DevServicesReport(ObjectProvider<EmbeddedPostgresServer.Database> database,
-			ObjectProvider<EmbeddedKafkaServer> kafka) {
+			ObjectProvider<EmbeddedKafkaServer> kafka, Environment environment) {
 		this.database = database;
 		this.kafka = kafka;
+		this.environment = environment;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		replaced("PostgreSQL", this.database.getIfAvailable() == null, "spring.datasource.url");
+		replaced("Kafka", this.kafka.getIfAvailable() == null, "spring.kafka.bootstrap-servers");
+	}
+
+	private void replaced(String service, boolean notStarted, String property) {
+		String address = this.environment.getProperty(property);
+		if (notStarted && address != null) {
+			logger.info("Dev services: {} not started, the application sets {}={}", service, property, address);
+		}
 	}
 
 	@Override

@@ -23,16 +23,20 @@ final class KafkaVersion {
 		String required = builtFor();
 		String present = AppInfoParser.getVersion();
 		if (!minor(required).equals(minor(present))) {
-			throw new IllegalStateException(message(required, present));
+			throw new KafkaVersionMismatchException(message(required, present), advice(required));
 		}
 	}
 
 	static String message(String required, String present) {
 		return "The embedded Kafka broker of outbox-dev-services needs Kafka " + minor(required) + ".x (built with "
 				+ required + "), but the class path has Kafka " + present + " (org.apache.kafka:kafka-clients), "
-				+ "chosen by the build's dependency management (Spring Boot's, unless you override it). With "
-				+ "spring-boot-starter-parent as the parent, set <kafka.version>" + required + "</kafka.version> in "
-				+ "your POM's properties; with Spring Boot's BOM imported instead, import "
+				+ "chosen by the build's dependency management (Spring Boot's, unless you override it). "
+				+ advice(required);
+	}
+
+	static String advice(String required) {
+		return "With spring-boot-starter-parent as the parent, set <kafka.version>" + required + "</kafka.version> "
+				+ "in your POM's properties; with Spring Boot's BOM imported instead, import "
 				+ "io.github.outbox:outbox-dependencies before it. For Gradle, set the kafka.version property.";
 	}
 
