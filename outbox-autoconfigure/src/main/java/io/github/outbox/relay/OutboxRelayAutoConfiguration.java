@@ -117,6 +117,7 @@ public final class OutboxRelayAutoConfiguration {
 						+ "): the relaying instance renews its lease at each check, and would lose it in between.",
 						"Shorten outbox.relay.failover.check-interval, or lengthen outbox.relay.failover.lease.");
 			}
+			RelayKafkaVersion.warnIfUntested();
 			String clientId = "outbox-relay-" + properties.getSlotName();
 			DefaultKafkaProducerFactory<byte[], byte[]> producers = RelayKafkaClients
 				.producerFactory(producerFactory.getIfUnique(), kafkaProperties, kafkaConnectionDetails, clientId);
