@@ -8,25 +8,22 @@ import org.springframework.beans.factory.InitializingBean;
  * Applies the outbox migrations at start-up, as a database initializer (see
  * {@link OutboxFlywayMigrationDetector}): after the application's own Flyway or Liquibase,
  * before anything that depends on database initialization. When the application's Flyway ran
- * them already ({@link OutboxMigrationsFirstCallback}), nothing is left to apply.
+ * them already ({@link OutboxMigrationsFirstCallback}), it does nothing.
  */
 final class OutboxFlywayMigration implements InitializingBean {
 
+	private final OutboxMigrations migrations;
+
 	private final DataSource dataSource;
 
-	private final OutboxTable table;
-
-	private final OutboxFlywayProperties properties;
-
-	OutboxFlywayMigration(DataSource dataSource, OutboxTable table, OutboxFlywayProperties properties) {
+	OutboxFlywayMigration(OutboxMigrations migrations, DataSource dataSource) {
+		this.migrations = migrations;
 		this.dataSource = dataSource;
-		this.table = table;
-		this.properties = properties;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		OutboxMigrations.apply(this.dataSource, this.table, this.properties);
+		this.migrations.applyOnce(this.dataSource);
 	}
 
 }

@@ -29,7 +29,15 @@ final class OutboxMigrations {
 
 	static final String LOCATION = "classpath:io/github/outbox/db/migration";
 
-	private OutboxMigrations() {
+	private final OutboxTable table;
+
+	private final OutboxFlywayProperties properties;
+
+	private boolean applied;
+
+	OutboxMigrations(OutboxTable table, OutboxFlywayProperties properties) {
+		this.table = table;
+		this.properties = properties;
 	}
 
 	static Map<String, String> placeholders(OutboxTable table) {
@@ -39,31 +47,35 @@ final class OutboxMigrations {
 	}
 
 	/**
-	 * Applies the outbox migrations that the history table does not record yet.
+	 * Applies the outbox migrations that the history table does not record yet, once per
+	 * application context: from the application's Flyway ({@link OutboxMigrationsFirstCallback})
+	 * or the database initializer ({@link OutboxFlywayMigration}), whichever comes first.
 	 * @param dataSource where to apply them
-	 * @param table the outbox table's names
-	 * @param properties the history table, and whether a missing schema may be created
 	 */
-	static void apply(DataSource dataSource, OutboxTable table, OutboxFlywayProperties properties) {
-		if (!properties.isCreateSchema()) {
-			requireSchema(dataSource, table.schema());
+	synchronized void applyOnce(DataSource dataSource) {
+		if (this.applied) {
+			return;
 		}
-		String historyTable = properties.getHistoryTable();
+		if (!this.properties.isCreateSchema()) {
+			requireSchema(dataSource, this.table.schema());
+		}
+		String historyTable = this.properties.getHistoryTable();
 		Flyway flyway = Flyway.configure(OutboxMigrations.class.getClassLoader())
 			.dataSource(dataSource)
-			.schemas(table.schema())
-			.createSchemas(properties.isCreateSchema())
+			.schemas(this.table.schema())
+			.createSchemas(this.properties.isCreateSchema())
 			.table(historyTable)
 			.locations(LOCATION)
-			.placeholders(placeholders(table))
+			.placeholders(placeholders(this.table))
 			// The schema usually holds the application's tables already: start the history
 			// below every outbox migration rather than refusing a non-empty schema.
 			.baselineOnMigrate(true)
 			.baselineVersion("0")
 			.load();
 		MigrateResult result = flyway.migrate();
-		logger.debug("Applied {} outbox migration(s) recorded in {}.{}", result.migrationsExecuted, table.schema(),
-				historyTable);
+		logger.debug("Applied {} outbox migration(s) recorded in {}.{}", result.migrationsExecuted,
+				this.table.schema(), historyTable);
+		this.applied = true;
 	}
 
 	// A typo in outbox.table.schema must not create a schema nobody asked for.

@@ -12,13 +12,10 @@ import org.flywaydb.core.api.callback.Event;
  */
 final class OutboxMigrationsFirstCallback implements Callback {
 
-	private final OutboxTable table;
+	private final OutboxMigrations migrations;
 
-	private final OutboxFlywayProperties properties;
-
-	OutboxMigrationsFirstCallback(OutboxTable table, OutboxFlywayProperties properties) {
-		this.table = table;
-		this.properties = properties;
+	OutboxMigrationsFirstCallback(OutboxMigrations migrations) {
+		this.migrations = migrations;
 	}
 
 	@Override
@@ -33,7 +30,7 @@ final class OutboxMigrationsFirstCallback implements Callback {
 
 	@Override
 	public void handle(Event event, Context context) {
-		OutboxMigrations.apply(context.getConfiguration().getDataSource(), this.table, this.properties);
+		this.migrations.applyOnce(context.getConfiguration().getDataSource());
 	}
 
 	@Override

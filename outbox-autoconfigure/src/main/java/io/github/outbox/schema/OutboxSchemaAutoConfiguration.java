@@ -41,23 +41,27 @@ public final class OutboxSchemaAutoConfiguration {
 	static class OutboxFlywayConfiguration {
 
 		@Bean
+		OutboxMigrations outboxMigrations(OutboxTable table, OutboxFlywayProperties properties) {
+			return new OutboxMigrations(table, properties);
+		}
+
+		@Bean
 		@ConditionalOnSingleCandidate(DataSource.class)
-		OutboxFlywayMigration outboxFlywayMigration(DataSource dataSource, ObjectProvider<Flyway> flyway,
-				OutboxTable table, OutboxFlywayProperties properties) {
+		OutboxFlywayMigration outboxFlywayMigration(OutboxMigrations outboxMigrations, DataSource dataSource,
+				ObjectProvider<Flyway> flyway) {
 			// Migrate through the application's Flyway connection when there is one: it may
 			// use a user allowed to run DDL that the application's pool does not have.
 			DataSource migrationDataSource = flyway.stream()
 				.map((applicationFlyway) -> applicationFlyway.getConfiguration().getDataSource())
 				.findFirst()
 				.orElse(dataSource);
-			return new OutboxFlywayMigration(migrationDataSource, table, properties);
+			return new OutboxFlywayMigration(outboxMigrations, migrationDataSource);
 		}
 
 		@Bean
 		@Order(Ordered.HIGHEST_PRECEDENCE)
-		OutboxMigrationsFirstCallback outboxMigrationsFirstCallback(OutboxTable table,
-				OutboxFlywayProperties properties) {
-			return new OutboxMigrationsFirstCallback(table, properties);
+		OutboxMigrationsFirstCallback outboxMigrationsFirstCallback(OutboxMigrations outboxMigrations) {
+			return new OutboxMigrationsFirstCallback(outboxMigrations);
 		}
 
 	}

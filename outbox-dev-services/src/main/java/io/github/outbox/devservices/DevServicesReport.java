@@ -37,13 +37,14 @@ final class DevServicesReport implements ApplicationListener<ApplicationReadyEve
 
 	@Override
 	public void afterPropertiesSet() {
-		replaced("PostgreSQL", this.database.getIfAvailable() == null, "spring.datasource.url");
-		replaced("Kafka", this.kafka.getIfAvailable() == null, "spring.kafka.bootstrap-servers");
+		replaced("PostgreSQL", "spring.datasource.url");
+		replaced("Kafka", "spring.kafka.bootstrap-servers");
 	}
 
-	private void replaced(String service, boolean notStarted, String property) {
+	// DevServicesAutoConfiguration starts no dev service whose address the application sets.
+	private void replaced(String service, String property) {
 		String address = this.environment.getProperty(property);
-		if (notStarted && address != null) {
+		if (address != null) {
 			logger.info("Dev services: {} not started, the application sets {}={}", service, property, address);
 		}
 	}

@@ -1,8 +1,5 @@
 package io.github.outbox.devservices;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -84,13 +81,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 		// Our own directory, deleted by close(): left to the test kit, it comes with a JVM
 		// shutdown hook that deletes it while the application may still be shutting down, and
 		// the broker, finding its log directory gone, halts the JVM with status 1.
-		Path directory;
-		try {
-			directory = Files.createTempDirectory("outbox-kafka-");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Embedded Kafka failed to start", ex);
-		}
+		Path directory = TemporaryDirectories.create("outbox-kafka-", "Embedded Kafka");
 		KafkaClusterTestKit cluster = null;
 		try {
 			nodes.setBaseDirectory(directory);
@@ -120,7 +111,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 				proxy.close();
 			}
 			closeQuietly(cluster);
-			EmbeddedPostgresServer.deleteRecursively(directory);
+			TemporaryDirectories.delete(directory);
 			throw new IllegalStateException("Embedded Kafka failed to start", ex);
 		}
 	}

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -85,13 +84,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	 * @return the started server
 	 */
 	public static EmbeddedPostgresServer start(Map<String, String> settings) {
-		Path baseDirectory;
-		try {
-			baseDirectory = Files.createTempDirectory("outbox-postgres-");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Embedded PostgreSQL failed to start", ex);
-		}
+		Path baseDirectory = TemporaryDirectories.create("outbox-postgres-", "Embedded PostgreSQL");
 		try {
 			Path dataDirectory = baseDirectory.resolve("data");
 			java.io.File log = baseDirectory.resolve("postgres.log").toFile();
@@ -114,12 +107,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			logger.debug("Started PostgreSQL on port {} in {}", postgres.getPort(), dataDirectory);
 			return new EmbeddedPostgresServer(postgres, baseDirectory, watchdog);
 		}
-		catch (IOException | RuntimeException ex) {
-			deleteRecursively(baseDirectory);
-			if (ex instanceof IOException io) {
-				throw new UncheckedIOException("Embedded PostgreSQL failed to start", io);
-			}
-			throw (RuntimeException) ex;
+		catch (IOException ex) {
+			TemporaryDirectories.delete(baseDirectory);
+			throw new UncheckedIOException("Embedded PostgreSQL failed to start", ex);
+		}
+		catch (RuntimeException ex) {
+			TemporaryDirectories.delete(baseDirectory);
+			throw ex;
 		}
 	}
 
@@ -177,7 +171,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("Stopping embedded PostgreSQL failed", ex);
 		}
-		deleteRecursively(this.baseDirectory);
+		TemporaryDirectories.delete(this.baseDirectory);
 	}
 
 	long serverPid() throws IOException {
@@ -192,18 +186,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 		// The first line of postmaster.pid is the pid of the server's main process.
 		try (Stream<String> lines = Files.lines(dataDirectory.resolve("postmaster.pid"))) {
 			return Long.parseLong(lines.findFirst().orElseThrow().trim());
-		}
-	}
-
-	static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			logger.debug("Deleting {} failed", directory, ex);
 		}
 	}
 
