@@ -139,11 +139,11 @@ public final class OutboxRelayAutoConfiguration {
 
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = "ch.qos.logback.classic.LoggerContext")
-		static class RelayClientLoggingConfiguration {
+		static class RelayLoggingConfiguration {
 
 			@Bean
-			RelayClientLogFilter outboxRelayClientLogFilter() {
-				return new RelayClientLogFilter();
+			RelayLogFilter outboxRelayLogFilter() {
+				return new RelayLogFilter();
 			}
 
 		}
