@@ -21,7 +21,7 @@ class DevServicesLogLevels implements EnvironmentPostProcessor {
 	// AbstractConfig prints every Kafka configuration it builds (the broker's three of 361 lines
 	// each, and the application's clients'): in development, noise.
 	private static final List<String> SERVER_LOGGERS = List.of("kafka", "state.change.logger",
-			"org.apache.kafka.common.config.AbstractConfig", "org.apache.kafka.common.test",
+			"org.apache.kafka.common.config.AbstractConfig",
 			"org.apache.kafka.controller", "org.apache.kafka.coordinator", "org.apache.kafka.image",
 			"org.apache.kafka.metadata", "org.apache.kafka.queue", "org.apache.kafka.raft",
 			"org.apache.kafka.server", "org.apache.kafka.snapshot", "org.apache.kafka.storage",

@@ -1,17 +1,36 @@
 package io.github.outbox.devservices;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka broker (KRaft, one combined broker and controller) running inside this JVM.
- * Automatic topic creation is off, as on most production clusters.
+ * A real Kafka broker (KRaft, one combined broker and controller) running inside this JVM,
+ * Kafka's own server ({@code KafkaRaftServer}, as {@code kafka-server-start.sh} runs it), listening
+ * on the loopback interface only. Automatic topic creation is off, as on most production
+ * clusters.
  * <p>
  * A server started with {@link #startWithOutageSwitch()} is reached through a proxy, so that
  * tests can take it off the network ({@link #disconnect()}) and bring it back
@@ -26,16 +45,21 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
 	private static @Nullable EmbeddedKafkaServer shared;
 
-	private final KafkaClusterTestKit cluster;
+	private static final Duration STARTUP = Duration.ofMinutes(2);
+
+	private final KafkaRaftServer server;
 
 	private final @Nullable TcpProxy proxy;
 
 	private final Path directory;
 
-	private EmbeddedKafkaServer(KafkaClusterTestKit cluster, @Nullable TcpProxy proxy, Path directory) {
-		this.cluster = cluster;
+	private final String address;
+
+	private EmbeddedKafkaServer(KafkaRaftServer server, @Nullable TcpProxy proxy, Path directory, String address) {
+		this.server = server;
 		this.proxy = proxy;
 		this.directory = directory;
+		this.address = address;
 	}
 
 	/**
@@ -56,7 +80,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 	 * @return the started broker
 	 */
 	public static EmbeddedKafkaServer start() {
-		return start(null);
+		return start(null, Map.of());
 	}
 
 	/**
@@ -65,54 +89,157 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 	 * @return the started broker
 	 */
 	public static EmbeddedKafkaServer startWithOutageSwitch() {
-		return start(new TcpProxy());
+		return start(new TcpProxy(), Map.of());
 	}
 
-	private static EmbeddedKafkaServer start(@Nullable TcpProxy proxy) {
+	/**
+	 * Starts a new broker with settings of the caller's over the defaults: for tests.
+	 * @param overrides broker settings
+	 * @return the started broker
+	 */
+	static EmbeddedKafkaServer start(Map<String, String> overrides) {
+		return start(null, overrides);
+	}
+
+	private static EmbeddedKafkaServer start(@Nullable TcpProxy proxy, Map<String, String> overrides) {
 		KafkaVersion.requireTheOneDevServicesIsBuiltFor();
-		TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true)
-			.setNumBrokerNodes(1)
-			.setNumControllerNodes(1);
-		if (proxy != null) {
-			// Clients connect where the broker says it is: make that the proxy.
-			nodes.setPerServerProperties(
-					Map.of(0, Map.of("advertised.listeners", "EXTERNAL://localhost:" + proxy.port())));
-		}
-		// Our own directory, deleted by close(): left to the test kit, it comes with a JVM
-		// shutdown hook that deletes it while the application may still be shutting down, and
-		// the broker, finding its log directory gone, halts the JVM with status 1.
+		// Our own directory, deleted by close(): the broker, finding its log directory gone
+		// while it still runs, halts the JVM with status 1.
 		Path directory = TemporaryDirectories.create("outbox-kafka-", "Embedded Kafka");
-		KafkaClusterTestKit cluster = null;
 		try {
-			nodes.setBaseDirectory(directory);
-			TestKitNodes built = nodes.build();
-			cluster = new KafkaClusterTestKit.Builder(built).setDeleteOnClose(true)
-				.setConfigProp("auto.create.topics.enable", "false")
-				.setConfigProp("group.initial.rebalance.delay.ms", "0")
-				// One broker: the internal topics cannot have the default three replicas.
-				.setConfigProp("offsets.topic.replication.factor", "1")
-				.setConfigProp("offsets.topic.num.partitions", "1")
-				.setConfigProp("transaction.state.log.replication.factor", "1")
-				.setConfigProp("transaction.state.log.min.isr", "1")
-				.setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-				.build();
-			cluster.format();
-			cluster.startup();
-			cluster.waitForReadyBrokers();
-			if (proxy != null) {
-				proxy.forwardTo(cluster.brokers().get(0).boundPort(built.brokerListenerName()));
+			for (int attempt = 1;; attempt++) {
+				try {
+					return start(proxy, directory, overrides);
+				}
+				catch (PortTakenException ex) {
+					// Another process took a free port between our look and the broker's bind.
+					if (attempt == 3) {
+						throw ex;
+					}
+					logger.debug("Embedded Kafka's port was taken meanwhile; trying other ports", ex);
+					TemporaryDirectories.delete(directory);
+					directory = TemporaryDirectories.create("outbox-kafka-", "Embedded Kafka");
+				}
 			}
-			EmbeddedKafkaServer server = new EmbeddedKafkaServer(cluster, proxy, directory);
-			logger.debug("Started Kafka at {}", server.bootstrapServers());
-			return server;
 		}
 		catch (Exception | LinkageError ex) {
 			if (proxy != null) {
 				proxy.close();
 			}
-			closeQuietly(cluster);
 			TemporaryDirectories.delete(directory);
 			throw new IllegalStateException("Embedded Kafka failed to start", ex);
+		}
+	}
+
+	private static EmbeddedKafkaServer start(@Nullable TcpProxy proxy, Path directory, Map<String, String> overrides)
+			throws Exception {
+		int brokerPort = freeLoopbackPort();
+		int controllerPort = freeLoopbackPort();
+		Properties settings = settings(directory, brokerPort, controllerPort,
+				(proxy != null) ? proxy.port() : brokerPort);
+		settings.putAll(overrides);
+		Path file = directory.resolve("server.properties");
+		try (Writer writer = Files.newBufferedWriter(file)) {
+			settings.store(writer, "Embedded Kafka (outbox dev services)");
+		}
+		format(file);
+		KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(settings), Time.SYSTEM);
+		try {
+			server.startup();
+		}
+		catch (RuntimeException ex) {
+			shutdownQuietly(server);
+			if (hasCause(ex, BindException.class)) {
+				throw new PortTakenException(ex);
+			}
+			throw ex;
+		}
+		if (proxy != null) {
+			proxy.forwardTo(brokerPort);
+		}
+		String address = "127.0.0.1:" + brokerPort;
+		try {
+			awaitReady(address);
+		}
+		catch (Exception ex) {
+			shutdownQuietly(server);
+			throw ex;
+		}
+		EmbeddedKafkaServer started = new EmbeddedKafkaServer(server, proxy, directory, address);
+		logger.debug("Started Kafka at {}", started.bootstrapServers());
+		return started;
+	}
+
+	/**
+	 * One combined broker and controller node, listening on the loopback interface only.
+	 */
+	private static Properties settings(Path directory, int brokerPort, int controllerPort, int advertisedPort) {
+		Properties settings = new Properties();
+		settings.put("process.roles", "broker,controller");
+		settings.put("node.id", "1");
+		settings.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+		settings.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+		// Clients connect where the broker says it is: the proxy, when there is one.
+		settings.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + advertisedPort);
+		settings.put("controller.listener.names", "CONTROLLER");
+		settings.put("inter.broker.listener.name", "PLAINTEXT");
+		settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+		settings.put("log.dirs", directory.resolve("data").toString());
+		settings.put("auto.create.topics.enable", "false");
+		settings.put("group.initial.rebalance.delay.ms", "0");
+		// One broker: the internal topics cannot have the default three replicas.
+		settings.put("offsets.topic.replication.factor", "1");
+		settings.put("offsets.topic.num.partitions", "1");
+		settings.put("transaction.state.log.replication.factor", "1");
+		settings.put("transaction.state.log.min.isr", "1");
+		settings.put("share.coordinator.state.topic.replication.factor", "1");
+		// The log cleaner's buffer is allocated at start: 128 MB of heap by default.
+		settings.put("log.cleaner.dedupe.buffer.size", "2097152");
+		return settings;
+	}
+
+	private static void format(Path file) {
+		ByteArrayOutputStream output = new ByteArrayOutputStream();
+		int status = StorageTool.execute(new String[] { "format", "-t", Uuid.randomUuid().toString(), "-c",
+				file.toString(), "--standalone" }, new PrintStream(output, true, StandardCharsets.UTF_8));
+		if (status != 0) {
+			throw new IllegalStateException(
+					"Formatting Kafka's storage failed: " + output.toString(StandardCharsets.UTF_8).strip());
+		}
+	}
+
+	private static void awaitReady(String address) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address,
+				AdminClientConfig.CLIENT_ID_CONFIG, "outbox-dev-services-readiness"))) {
+			admin.describeCluster().nodes().get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private static int freeLoopbackPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				return false;
+			}
+		}
+		return false;
+	}
+
+	private static void shutdownQuietly(KafkaRaftServer server) {
+		try {
+			server.shutdown();
+			server.awaitShutdown();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Stopping the embedded Kafka that failed to start failed too", ex);
 		}
 	}
 
@@ -121,7 +248,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 	 * @return the bootstrap servers
 	 */
 	public String bootstrapServers() {
-		return (this.proxy != null) ? "localhost:" + this.proxy.port() : this.cluster.bootstrapServers();
+		return (this.proxy != null) ? "127.0.0.1:" + this.proxy.port() : this.address;
 	}
 
 	/**
@@ -146,22 +273,13 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			this.proxy.close();
 		}
 		try {
-			this.cluster.close();
+			this.server.shutdown();
+			this.server.awaitShutdown();
 		}
-		catch (Exception ex) {
+		catch (RuntimeException ex) {
 			logger.warn("Stopping embedded Kafka failed", ex);
 		}
-	}
-
-	private static void closeQuietly(@Nullable KafkaClusterTestKit cluster) {
-		if (cluster != null) {
-			try {
-				cluster.close();
-			}
-			catch (Exception ex) {
-				logger.debug("Stopping the embedded Kafka that failed to start failed too", ex);
-			}
-		}
+		TemporaryDirectories.delete(this.directory);
 	}
 
 	Path directory() {
@@ -173,6 +291,17 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			throw new IllegalStateException("This broker was not started with an outage switch");
 		}
 		return this.proxy;
+	}
+
+	/**
+	 * A port chosen free was bound by another process before the broker bound it.
+	 */
+	private static final class PortTakenException extends RuntimeException {
+
+		PortTakenException(Throwable cause) {
+			super(cause.getMessage(), cause);
+		}
+
 	}
 
 }

@@ -1,15 +1,22 @@
 package io.github.outbox.devservices;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 class EmbeddedKafkaServerTests {
@@ -109,6 +117,42 @@ class EmbeddedKafkaServerTests {
 		assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(child.exitValue()).as("exit status; output:%n%s", String.join("\n", output)).isZero();
 		assertThat(output).contains("closed-directory-exists=false");
+	}
+
+	@Test
+	void brokerListensOnTheLoopbackInterfaceOnly() throws Exception {
+		String bootstrap = EmbeddedKafkaServer.shared().bootstrapServers();
+		assertThat(bootstrap).startsWith("127.0.0.1:");
+		int port = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
+		InetAddress external = ExternalAddress.find();
+		assumeThat(external).as("an address of this machine other than loopback").isNotNull();
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ExternalAddress.connect(external, port));
+	}
+
+	@Test
+	void brokerThatFailsToStartLeavesNoDirectoryBehind() throws Exception {
+		Set<Path> before = kafkaDirectories();
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> EmbeddedKafkaServer.start(Map.of("num.network.threads", "0")).close())
+			.withMessage("Embedded Kafka failed to start");
+		assertThat(kafkaDirectories()).isEqualTo(before);
+	}
+
+	@Test
+	void closedBrokerLeavesNoDirectoryBehind() throws Exception {
+		Path directory;
+		try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start()) {
+			directory = kafka.directory();
+			assertThat(directory).isDirectory();
+		}
+		assertThat(directory).doesNotExist();
+	}
+
+	private static Set<Path> kafkaDirectories() throws IOException {
+		try (Stream<Path> paths = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+			return paths.filter((path) -> path.getFileName().toString().startsWith("outbox-kafka-"))
+				.collect(Collectors.toSet());
+		}
 	}
 
 	private static KafkaProducer<String, String> producer(String bootstrap, int timeoutMillis) {

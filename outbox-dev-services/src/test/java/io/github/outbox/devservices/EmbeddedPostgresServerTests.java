@@ -2,6 +2,8 @@ package io.github.outbox.devservices;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +15,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 class EmbeddedPostgresServerTests {
@@ -29,6 +33,14 @@ class EmbeddedPostgresServerTests {
 			assertThat(settings.getString(2)).isEqualTo("on");
 			assertThat(settings.getString(3)).isEqualTo(database.name());
 		}
+	}
+
+	@Test
+	void serverListensOnTheLoopbackInterfaceOnly() throws Exception {
+		int port = EmbeddedPostgresServer.shared().port();
+		InetAddress external = ExternalAddress.find();
+		assumeThat(external).as("an address of this machine other than loopback").isNotNull();
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ExternalAddress.connect(external, port));
 	}
 
 	@Test
