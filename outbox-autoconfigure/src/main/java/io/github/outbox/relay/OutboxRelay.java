@@ -45,6 +45,8 @@ final class OutboxRelay implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final StandbyWarmUp warmUp;
+
 	private final Object monitor = new Object();
 
 	private volatile boolean running;
@@ -58,7 +60,7 @@ final class OutboxRelay implements SmartLifecycle {
 	private @Nullable Thread supervisor;
 
 	OutboxRelay(RelayLeadership leadership, RelayPreparation preparation, Supplier<EngineRun> engineRuns,
-			Duration checkInterval, BackOff backOff, Duration shutdownTimeout, Clock clock) {
+			Duration checkInterval, BackOff backOff, Duration shutdownTimeout, Clock clock, StandbyWarmUp warmUp) {
 		this.leadership = leadership;
 		this.preparation = preparation;
 		this.engineRuns = engineRuns;
@@ -66,6 +68,7 @@ final class OutboxRelay implements SmartLifecycle {
 		this.backOff = backOff;
 		this.shutdownTimeout = shutdownTimeout;
 		this.clock = clock;
+		this.warmUp = warmUp;
 	}
 
 	@Override
@@ -176,6 +179,7 @@ final class OutboxRelay implements SmartLifecycle {
 					this.standingBy = true;
 					this.failure = null;
 				}
+				this.warmUp.startOnce();
 				pause(this.checkInterval);
 			}
 		}

@@ -134,7 +134,7 @@ public final class OutboxRelayAutoConfiguration {
 							(producer) -> new BatchSender(producer, topics, outboxRelayKafkaAvailability,
 									outboxRelayActivity, RelayKafkaClients.PATIENCE, Clock.systemUTC())),
 					failover.getCheckInterval(), backOff, properties.getShutdownTimeout(),
-					Clock.systemUTC());
+					Clock.systemUTC(), new StandbyWarmUp(engine, producers));
 		}
 
 		@Configuration(proxyBeanMethods = false)
