@@ -66,9 +66,7 @@ final class StandbyWarmUp {
 		try {
 			Map<String, String> settings = Configuration.from(this.engineSettings).asMap();
 			new PostgresConnector().validate(settings);
-			try (Transformations transformations = new Transformations(Configuration.from(this.engineSettings))) {
-				logger.trace("Configured {}", transformations);
-			}
+			new Transformations(Configuration.from(this.engineSettings)).close();
 			this.producers.createProducer();
 		}
 		catch (RuntimeException | IOException | LinkageError ex) {

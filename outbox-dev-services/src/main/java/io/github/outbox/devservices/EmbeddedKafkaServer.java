@@ -226,9 +226,6 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 			if (type.isInstance(cause)) {
 				return true;
 			}
-			if (cause.getCause() == cause) {
-				return false;
-			}
 		}
 		return false;
 	}
