@@ -2,6 +2,7 @@ package io.github.outbox;
 
 import java.util.Map;
 
+import io.github.outbox.support.EventSchemaVersions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,26 @@ public record ReceivedEvent<T>(String id, @Nullable String type, @Nullable Strin
 	 */
 	public ReceivedEvent {
 		headers = Map.copyOf(headers);
+	}
+
+	/**
+	 * Returns the version of the event type's schema the event was written with
+	 * ({@code eventSchemaVersion} header), as the producer's schema registry numbers it. The
+	 * payload was read after the {@link OutboxEventUpcaster upcasters} from that version on.
+	 * @return the version, or {@code null} for an event written without one (a producer
+	 * without the registry, an event written before it)
+	 */
+	public @Nullable Integer schemaVersion() {
+		String version = this.headers.get(EventSchemaVersions.HEADER);
+		if (version == null) {
+			return null;
+		}
+		try {
+			return Integer.valueOf(version.trim());
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
 
+import io.github.outbox.contract.renamed.RenamedTotalApplication;
+import io.github.outbox.contract.v1.VersionOneApplication;
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.testsupport.JdbcTestApplication;
@@ -134,13 +136,31 @@ class StartupFailureReportTests {
 				"outbox.relay.slot-name=" + database.name() + "_slot" };
 	}
 
+	@Test
+	void anIncompatibleChangeOfAnEventClassIsReportedWithTheWaysOut(CapturedOutput output) {
+		String[] database = TestDatabase.createForProperties("report_schema");
+		run(VersionOneApplication.class, database).close();
+		assertThatException().isThrownBy(() -> run(RenamedTotalApplication.class, database));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The schema of event type 'OrderPlaced' (aggregate type 'order', class "
+					+ "io.github.outbox.contract.renamed.OrderEvent$OrderPlaced) is not FORWARD compatible")
+			.contains("total: version 1 has number, the class has not written")
+			.contains("Keep its old name on the wire with @JsonProperty(\"<old name>\")")
+			.contains("outbox.schema.compatibility=NONE");
+	}
+
 	private static void startFailing(String[] database, String... properties) {
 		assertThatException().isThrownBy(() -> start(database, properties));
 	}
 
 	private static org.springframework.context.ConfigurableApplicationContext start(String[] database,
 			String... properties) {
-		SpringApplication application = new SpringApplication(TestApplication.class);
+		return run(TestApplication.class, database, properties);
+	}
+
+	private static org.springframework.context.ConfigurableApplicationContext run(Class<?> applicationClass,
+			String[] database, String... properties) {
+		SpringApplication application = new SpringApplication(applicationClass);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		String[] arguments = new String[database.length + properties.length];
 		for (int i = 0; i < database.length; i++) {

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.github.outbox.Inbox;
+import io.github.outbox.OutboxEventUpcaster;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,8 +77,10 @@ public final class OutboxInboxAutoConfiguration {
 	}
 
 	@Bean
-	KafkaListenerConfigurer outboxReceivedEventListenerConfigurer(ObjectProvider<JsonMapper> jsonMapper) {
-		ReceivedEventArgumentResolver resolver = new ReceivedEventArgumentResolver(jsonMapper.getIfAvailable(JsonMapper::new));
+	KafkaListenerConfigurer outboxReceivedEventListenerConfigurer(ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<OutboxEventUpcaster> upcasters) {
+		ReceivedEventArgumentResolver resolver = new ReceivedEventArgumentResolver(
+				jsonMapper.getIfAvailable(JsonMapper::new), new Upcasters(upcasters.orderedStream().toList()));
 		return (registrar) -> {
 			List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>(registrar.getCustomMethodArgumentResolvers());
 			resolvers.add(resolver);

@@ -11,6 +11,7 @@ import io.github.outbox.ReceivedEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.MethodParameter;
@@ -40,8 +41,15 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 
 	private final JsonMapper jsonMapper;
 
+	private final Upcasters upcasters;
+
 	ReceivedEventArgumentResolver(JsonMapper jsonMapper) {
+		this(jsonMapper, Upcasters.NONE);
+	}
+
+	ReceivedEventArgumentResolver(JsonMapper jsonMapper, Upcasters upcasters) {
 		this.jsonMapper = jsonMapper;
+		this.upcasters = upcasters;
 	}
 
 	@Override
@@ -94,10 +102,33 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 			}
 		});
 		String type = string(headers.get(EVENT_TYPE));
-		return new ReceivedEvent<>(id, type, string(key), read(concrete(payloadType, type, id, where), payload, id, where),
-				others, String.valueOf(topic), (partition instanceof Number number) ? number.intValue() : -1,
+		ReceivedEvent<?> unread = new ReceivedEvent<>(id, type, string(key), "", others, String.valueOf(topic),
+				(partition instanceof Number number) ? number.intValue() : -1,
 				(offset instanceof Number number) ? number.longValue() : -1,
 				(timestamp instanceof Number number) ? number.longValue() : -1);
+		Object upcast = upcast(type, unread.schemaVersion(), payload, id, where);
+		return new ReceivedEvent<>(id, type, unread.aggregateId(),
+				read(concrete(payloadType, type, id, where), upcast, id, where), others, unread.topic(),
+				unread.partition(), unread.offset(), unread.timestamp());
+	}
+
+	// A payload of an older schema version goes through the application's upcasters first.
+	private @Nullable Object upcast(@Nullable String type, @Nullable Integer version, @Nullable Object payload,
+			String id, String where) {
+		if (type == null || version == null || payload == null || payload instanceof KafkaNull
+				|| !this.upcasters.apply(type, version)) {
+			return payload;
+		}
+		try {
+			JsonNode tree = (payload instanceof String json) ? this.jsonMapper.readTree(json)
+					: (payload instanceof byte[] json) ? this.jsonMapper.readTree(json)
+							: this.jsonMapper.valueToTree(payload);
+			return this.upcasters.upcast(type, version, tree);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidOutboxRecordException("The payload of event " + id + " at " + where
+					+ " cannot be read as JSON to upcast it from version " + version + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private Object read(JavaType payloadType, @Nullable Object payload, String id, String where) {

@@ -12,6 +12,7 @@ import io.github.outbox.AggregateId;
 import io.github.outbox.OutboxEvent;
 import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxMessage;
+import io.github.outbox.support.OutboxEventType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.annotation.MergedAnnotation;
@@ -111,22 +112,20 @@ final class OutboxEventDescriptor {
 	}
 
 	private static OutboxEventDescriptor describe(Class<?> eventClass) {
-		MergedAnnotation<OutboxEvent> annotation = MergedAnnotations.from(eventClass, SearchStrategy.TYPE_HIERARCHY)
-			.get(OutboxEvent.class);
-		if (!annotation.isPresent()) {
+		OutboxEventType names = OutboxEventType.of(eventClass);
+		if (names == null) {
 			return new OutboxEventDescriptor(eventClass, "its class is not annotated with @OutboxEvent",
 					"Annotate it with @OutboxEvent(aggregateType = \"...\"), or publish an OutboxMessage that names "
 							+ "its aggregate type, aggregate id and event type.");
 		}
-		String aggregateType = annotation.getString("aggregateType");
+		String aggregateType = names.aggregateType();
 		if (aggregateType.isBlank()) {
 			return new OutboxEventDescriptor(eventClass, "@OutboxEvent has a blank aggregateType",
 					"Name the aggregate the event belongs to, for example @OutboxEvent(aggregateType = \"order\").");
 		}
-		String type = annotation.getString("type");
-		if (type.isBlank()) {
-			type = eventClass.getSimpleName();
-		}
+		String type = names.eventType();
+		MergedAnnotation<OutboxEvent> annotation = MergedAnnotations.from(eventClass, SearchStrategy.TYPE_HIERARCHY)
+			.get(OutboxEvent.class);
 		String expression = annotation.getString("aggregateId");
 		try {
 			AggregateIdReader reader = (!expression.isBlank()) ? expressionReader(eventClass, expression)

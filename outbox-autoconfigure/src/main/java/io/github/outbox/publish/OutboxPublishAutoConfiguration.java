@@ -7,6 +7,7 @@ import io.github.outbox.OutboxPublisher;
 import io.github.outbox.cleanup.OutboxCleanupProperties;
 import io.github.outbox.schema.OutboxSchemaAutoConfiguration;
 import io.github.outbox.schema.OutboxTable;
+import io.github.outbox.support.EventSchemaVersions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -68,10 +69,14 @@ public final class OutboxPublishAutoConfiguration {
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
 	OutboxPublisher outboxPublisher(DataSource dataSource, OutboxTable table, OutboxPayloadSerializer serializer,
-			OutboxPublishProperties properties, OutboxWriter outboxWriter, ObjectProvider<TraceContext> traceContext) {
+			OutboxPublishProperties properties, OutboxWriter outboxWriter, ObjectProvider<TraceContext> traceContext,
+			ObjectProvider<EventSchemaVersions> schemaVersions) {
 		OutboxTableLayout layout = OutboxTableLayout.read(new JdbcTemplate(dataSource), table);
-		return new TransactionalOutboxPublisher(dataSource, new OutboxRecordFactory(serializer, layout,
-				properties.getMaxPayloadSize(), traceContext.getIfAvailable(() -> TraceContext.NONE)), outboxWriter);
+		return new TransactionalOutboxPublisher(dataSource,
+				new OutboxRecordFactory(serializer, layout, properties.getMaxPayloadSize(),
+						traceContext.getIfAvailable(() -> TraceContext.NONE),
+						schemaVersions.getIfAvailable(() -> EventSchemaVersions.NONE)),
+				outboxWriter);
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.github.outbox.OutboxEventException;
 import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPayloadSerializer;
+import io.github.outbox.support.EventSchemaVersions;
 import io.github.outbox.support.JsonText;
 
 import org.springframework.util.unit.DataSize;
@@ -28,10 +29,13 @@ final class OutboxRecordFactory {
 
 	private final TraceContext traceContext;
 
+	private final EventSchemaVersions schemaVersions;
+
 	OutboxRecordFactory(OutboxPayloadSerializer serializer, OutboxTableLayout layout, DataSize maxPayloadSize,
-			TraceContext traceContext) {
+			TraceContext traceContext, EventSchemaVersions schemaVersions) {
 		this.serializer = serializer;
 		this.traceContext = traceContext;
+		this.schemaVersions = schemaVersions;
 		this.layout = layout;
 		this.maxPayloadSize = maxPayloadSize;
 	}
@@ -42,7 +46,7 @@ final class OutboxRecordFactory {
 		checkLength(eventClass, "aggregate id", message.aggregateId(), this.layout.aggregateIdLength());
 		checkLength(eventClass, "event type", message.type(), this.layout.typeLength());
 		String payload = serialize(eventClass, message.payload());
-		Map<String, String> allHeaders = withTraceContext(message.headers());
+		Map<String, String> allHeaders = withSchemaVersion(eventClass, withTraceContext(message.headers()));
 		String headers = allHeaders.isEmpty() ? null : JsonText.object(allHeaders);
 		long size = JsonText.utf8Length(payload) + ((headers != null) ? JsonText.utf8Length(headers) : 0);
 		if (size > this.maxPayloadSize.toBytes()) {
@@ -65,6 +69,17 @@ final class OutboxRecordFactory {
 		}
 		Map<String, String> merged = new LinkedHashMap<>(trace);
 		merged.putAll(headers);
+		return merged;
+	}
+
+	// The registered version of the class's schema; a header given with the event wins.
+	private Map<String, String> withSchemaVersion(Class<?> eventClass, Map<String, String> headers) {
+		Integer version = this.schemaVersions.versionOf(eventClass);
+		if (version == null || headers.containsKey(EventSchemaVersions.HEADER)) {
+			return headers;
+		}
+		Map<String, String> merged = new LinkedHashMap<>(headers);
+		merged.put(EventSchemaVersions.HEADER, version.toString());
 		return merged;
 	}
 

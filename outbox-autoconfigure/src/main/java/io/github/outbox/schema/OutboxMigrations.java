@@ -43,7 +43,7 @@ final class OutboxMigrations {
 	static Map<String, String> placeholders(OutboxTable table) {
 		return Map.of("outbox_schema", table.schema(), "outbox_table", table.name(), "outbox_publication",
 				table.publication(), "outbox_inbox", table.inbox(), "outbox_signal", table.signal(),
-				"outbox_relay_position", table.relayPosition());
+				"outbox_relay_position", table.relayPosition(), "outbox_event_schema", table.eventSchema());
 	}
 
 	/**

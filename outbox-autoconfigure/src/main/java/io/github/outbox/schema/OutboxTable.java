@@ -15,11 +15,12 @@ import java.time.ZoneOffset;
  * @param inbox the name of the inbox table
  * @param signal the name of Debezium's signal table, through which events are replayed
  * @param relayPosition the name of the table where the embedded relay keeps its position
+ * @param eventSchema the name of the table where the event types' schemas are registered
  * @author Outbox contributors
  * @since 0.1.0
  */
 public record OutboxTable(String schema, String name, String publication, String inbox, String signal,
-		String relayPosition) {
+		String relayPosition, String eventSchema) {
 
 	/**
 	 * Creates a new instance.
@@ -27,7 +28,7 @@ public record OutboxTable(String schema, String name, String publication, String
 	 * identifier
 	 */
 	public OutboxTable {
-		for (String identifier : new String[] { schema, name, publication, inbox, signal, relayPosition }) {
+		for (String identifier : new String[] { schema, name, publication, inbox, signal, relayPosition, eventSchema }) {
 			String problem = SqlIdentifiers.problem(identifier);
 			if (problem != null) {
 				throw new IllegalArgumentException("'" + identifier + "' " + problem);
@@ -66,6 +67,15 @@ public record OutboxTable(String schema, String name, String publication, String
 	 */
 	public String qualifiedRelayPositionName() {
 		return qualified(this.relayPosition);
+	}
+
+	/**
+	 * Returns the schema-qualified, quoted name of the event schema registry's table, for use in
+	 * SQL.
+	 * @return the qualified name, such as {@code "public"."outbox_event_schema"}
+	 */
+	public String qualifiedEventSchemaName() {
+		return qualified(this.eventSchema);
 	}
 
 	/**

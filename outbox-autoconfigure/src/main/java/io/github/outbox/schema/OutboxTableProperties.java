@@ -48,6 +48,11 @@ public class OutboxTableProperties implements Validator {
 	 */
 	private String relayPosition = "outbox_relay_position";
 
+	/**
+	 * Name of the table where each event type's schema versions are registered.
+	 */
+	private String eventSchema = "outbox_event_schema";
+
 	public String getSchema() {
 		return this.schema;
 	}
@@ -96,12 +101,21 @@ public class OutboxTableProperties implements Validator {
 		this.relayPosition = relayPosition;
 	}
 
+	public String getEventSchema() {
+		return this.eventSchema;
+	}
+
+	public void setEventSchema(String eventSchema) {
+		this.eventSchema = eventSchema;
+	}
+
 	/**
 	 * Returns the configured table.
 	 * @return the table
 	 */
 	public OutboxTable toTable() {
-		return new OutboxTable(this.schema, this.name, this.publication, this.inbox, this.signal, this.relayPosition);
+		return new OutboxTable(this.schema, this.name, this.publication, this.inbox, this.signal, this.relayPosition,
+				this.eventSchema);
 	}
 
 	@Override
@@ -118,6 +132,7 @@ public class OutboxTableProperties implements Validator {
 		reject(errors, "inbox", properties.getInbox());
 		reject(errors, "signal", properties.getSignal());
 		reject(errors, "relayPosition", properties.getRelayPosition());
+		reject(errors, "eventSchema", properties.getEventSchema());
 	}
 
 	static void reject(Errors errors, String field, @Nullable String identifier) {

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.outbox.OutboxEvent;
+import io.github.outbox.OutboxEventUpcaster;
 import io.github.outbox.ReceivedEvent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -18,6 +20,7 @@ import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link ReceivedEventArgumentResolver}.
@@ -82,6 +85,62 @@ class ReceivedEventArgumentResolverTests {
 			.build();
 		assertThatExceptionOfType(InvalidOutboxRecordException.class).isThrownBy(() -> resolve("onOrder", record))
 			.withMessageContaining("has event type null");
+	}
+
+	@Test
+	void anOlderSchemaVersionGoesThroughEachUpcasterFromItsVersionOn() {
+		ReceivedEventArgumentResolver upcasting = new ReceivedEventArgumentResolver(new JsonMapper(),
+				new Upcasters(List.of(
+						OutboxEventUpcaster.of("OrderPlaced", 2,
+								(payload) -> ((ObjectNode) payload).put("customer",
+										payload.path("customer").asString() + " (v2 to v3)")),
+						OutboxEventUpcaster.of("OrderPlaced", 1, (payload) -> {
+							ObjectNode renamed = ((ObjectNode) payload).put("customer", payload.path("buyer").asString());
+							renamed.remove("buyer");
+							return renamed;
+						}))));
+		ReceivedEvent<?> first = (ReceivedEvent<?>) upcasting.resolveArgument(parameter("onPlaced"),
+				record("OrderPlaced", "{\"orderId\":\"o-1\",\"buyer\":\"alice\"}", "1"));
+		assertThat(first.payload()).isEqualTo(new OrderPlaced("o-1", "alice (v2 to v3)"));
+		assertThat(first.schemaVersion()).isEqualTo(1);
+		ReceivedEvent<?> second = (ReceivedEvent<?>) upcasting.resolveArgument(parameter("onPlaced"),
+				record("OrderPlaced", "{\"orderId\":\"o-1\",\"customer\":\"alice\"}", "2"));
+		assertThat(second.payload()).isEqualTo(new OrderPlaced("o-1", "alice (v2 to v3)"));
+		ReceivedEvent<?> current = (ReceivedEvent<?>) upcasting.resolveArgument(parameter("onPlaced"),
+				record("OrderPlaced", "{\"orderId\":\"o-1\",\"customer\":\"alice\"}", "3"));
+		assertThat(current.payload()).isEqualTo(new OrderPlaced("o-1", "alice"));
+		assertThat(current.schemaVersion()).isEqualTo(3);
+		ReceivedEvent<?> unversioned = (ReceivedEvent<?>) upcasting.resolveArgument(parameter("onPlaced"),
+				record("OrderPlaced", "{\"orderId\":\"o-1\",\"customer\":\"alice\"}"));
+		assertThat(unversioned.payload()).isEqualTo(new OrderPlaced("o-1", "alice"));
+		assertThat(unversioned.schemaVersion()).isNull();
+	}
+
+	@Test
+	void upcastersOfAnotherEventTypeLeaveThePayloadAlone() {
+		ReceivedEventArgumentResolver upcasting = new ReceivedEventArgumentResolver(new JsonMapper(),
+				new Upcasters(List.of(OutboxEventUpcaster.of("OrderCancelled", 1,
+						(payload) -> ((ObjectNode) payload).put("reason", "upcast")))));
+		assertThat(((ReceivedEvent<?>) upcasting.resolveArgument(parameter("onOrder"),
+				record("OrderPlaced", "{\"orderId\":\"o-1\",\"customer\":\"alice\"}", "1")))
+			.payload()).isEqualTo(new OrderPlaced("o-1", "alice"));
+		assertThat(((ReceivedEvent<?>) upcasting.resolveArgument(parameter("onOrder"),
+				record("OrderCancelled", "{\"orderId\":\"o-1\",\"reason\":\"late\"}", "1")))
+			.payload()).isEqualTo(new OrderCancelled("o-1", "upcast"));
+	}
+
+	@Test
+	void twoUpcastersOfOneStepAreRefused() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new Upcasters(List.of(OutboxEventUpcaster.of("OrderPlaced", 1, (payload) -> payload),
+					OutboxEventUpcaster.of("OrderPlaced", 1, (payload) -> payload))))
+			.withMessageContaining("Two upcasters read version 1 of event type 'OrderPlaced'");
+	}
+
+	private static Message<String> record(String eventType, String json, String schemaVersion) {
+		return MessageBuilder.fromMessage(record(eventType, json))
+			.setHeader("eventSchemaVersion", bytes(schemaVersion))
+			.build();
 	}
 
 	private ReceivedEvent<?> resolve(String method, Message<?> message) {

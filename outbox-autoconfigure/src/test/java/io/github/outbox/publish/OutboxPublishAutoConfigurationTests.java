@@ -69,7 +69,7 @@ class OutboxPublishAutoConfigurationTests {
 			assertThat(context).getBean(OutboxPublisher.class).isInstanceOf(TransactionalOutboxPublisher.class);
 			assertThat(context).getBean(OutboxPayloadSerializer.class).isInstanceOf(JacksonOutboxPayloadSerializer.class);
 			assertThat(context).getBean(OutboxTable.class)
-				.isEqualTo(new OutboxTable("public", "outbox_event", "outbox_publication", "outbox_inbox", "outbox_signal", "outbox_relay_position"));
+				.isEqualTo(new OutboxTable("public", "outbox_event", "outbox_publication", "outbox_inbox", "outbox_signal", "outbox_relay_position", "outbox_event_schema"));
 		});
 	}
 
@@ -112,7 +112,7 @@ class OutboxPublishAutoConfigurationTests {
 
 	@Test
 	void userOutboxTableReplacesTheConfiguredOne() {
-		OutboxTable table = new OutboxTable("public", "my_outbox", "my_publication", "outbox_inbox", "outbox_signal", "outbox_relay_position");
+		OutboxTable table = new OutboxTable("public", "my_outbox", "my_publication", "outbox_inbox", "outbox_signal", "outbox_relay_position", "outbox_event_schema");
 		this.contextRunner.withPropertyValues(TestDatabase.createForProperties("auto_user_table"))
 			.withBean(OutboxTable.class, () -> table)
 			.run((context) -> {

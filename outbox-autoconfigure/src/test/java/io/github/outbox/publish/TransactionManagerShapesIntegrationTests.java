@@ -10,6 +10,7 @@ import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPayloadSerializer;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.schema.OutboxTable;
+import io.github.outbox.support.EventSchemaVersions;
 import io.github.outbox.testsupport.JdbcRecorder;
 import io.github.outbox.testsupport.OutboxContextRunner;
 import io.github.outbox.testsupport.OutboxRows;
@@ -91,7 +92,7 @@ class TransactionManagerShapesIntegrationTests {
 			OutboxPublisher outbox = new TransactionalOutboxPublisher(pool,
 					new OutboxRecordFactory(context.getBean(OutboxPayloadSerializer.class),
 							OutboxTableLayout.read(new JdbcTemplate(pool), context.getBean(OutboxTable.class)),
-							DataSize.ofKilobytes(512), TraceContext.NONE),
+							DataSize.ofKilobytes(512), TraceContext.NONE, EventSchemaVersions.NONE),
 					context.getBean(OutboxWriter.class));
 			TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(pool));
 			JdbcTemplate business = new JdbcTemplate(pool);

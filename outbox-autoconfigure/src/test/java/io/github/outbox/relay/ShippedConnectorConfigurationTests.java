@@ -73,7 +73,7 @@ class ShippedConnectorConfigurationTests {
 		RelayDatabase database = new RelayDatabase("jdbc:postgresql://db:6543/orders", "db", 6543, "orders", "relay",
 				"secret", "require", false);
 		Properties engine = OutboxConnectorSettings.forEmbeddedEngine(database,
-				new OutboxTable("sales", "outbox", "sales_publication", "outbox_inbox", "sales_signal", "outbox_relay_position"), relay);
+				new OutboxTable("sales", "outbox", "sales_publication", "outbox_inbox", "sales_signal", "outbox_relay_position", "outbox_event_schema"), relay);
 
 		Map<String, String> shipped = OutboxConnectorSettings.shipped();
 		for (String routing : new String[] { "transforms", "transforms.outbox.type", "transforms.dropRouterId.type",

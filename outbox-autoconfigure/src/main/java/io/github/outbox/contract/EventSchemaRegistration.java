@@ -1,0 +1,116 @@
+package io.github.outbox.contract;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.github.outbox.support.EventSchemaVersions;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+/**
+ * Registers the schema of each of the application's event classes when the application
+ * starts, once its beans exist (so that the checks of the outbox table report first) and
+ * before it publishes or relays anything: an incompatible change stops the start-up
+ * with an {@link IncompatibleEventSchemaException}. The versions of an event type that the
+ * service ships as schema files ({@code outbox/schemas/} on its class path) are registered
+ * first, in their order.
+ */
+final class EventSchemaRegistration implements SmartInitializingSingleton, EventSchemaVersions {
+
+	private static final Logger logger = LoggerFactory.getLogger(EventSchemaRegistration.class);
+
+	private final Supplier<List<Class<?>>> eventClasses;
+
+	private final EventSchemaGenerator generator;
+
+	private final EventSchemaRegistry registry;
+
+	private final SchemaCompatibility compatibility;
+
+	// Filled once, before the application publishes; read by every publication.
+	private final Map<Class<?>, Integer> versions = new ConcurrentHashMap<>();
+
+	EventSchemaRegistration(Supplier<List<Class<?>>> eventClasses, EventSchemaGenerator generator,
+			EventSchemaRegistry registry, SchemaCompatibility compatibility) {
+		this.eventClasses = eventClasses;
+		this.generator = generator;
+		this.registry = registry;
+		this.compatibility = compatibility;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Map<String, EventSchema> byType = new LinkedHashMap<>();
+		Map<String, List<Class<?>>> classesByType = new LinkedHashMap<>();
+		Set<String> ambiguous = new LinkedHashSet<>();
+		for (Class<?> eventClass : this.eventClasses.get()) {
+			EventSchema schema;
+			try {
+				schema = this.generator.generate(eventClass);
+			}
+			catch (IllegalArgumentException ex) {
+				logger.warn("The schema of {} is not registered, so changes to it are not checked: {}",
+						eventClass.getName(), ex.getMessage());
+				continue;
+			}
+			if (schema.aggregateType().isBlank()) {
+				// The publisher refuses it with its own report.
+				continue;
+			}
+			String key = schema.aggregateType() + "/" + schema.eventType();
+			EventSchema other = byType.putIfAbsent(key, schema);
+			classesByType.computeIfAbsent(key, (type) -> new ArrayList<>()).add(eventClass);
+			if (other != null && !other.fingerprint().equals(schema.fingerprint())) {
+				ambiguous.add(key);
+			}
+		}
+		for (String key : ambiguous) {
+			EventSchema schema = byType.remove(key);
+			logger.warn("Event type '{}' (aggregate type '{}') is published by classes whose events differ, {}, so its "
+					+ "schema is not registered and changes to it are not checked. Give each class an event type of "
+					+ "its own: @OutboxEvent(type = \"...\").", schema.eventType(), schema.aggregateType(),
+					classesByType.get(key).stream().map(Class::getName).toList());
+		}
+		byType.forEach((key, schema) -> {
+			int version = register(schema, classesByType.get(key).get(0));
+			classesByType.get(key).forEach((eventClass) -> this.versions.put(eventClass, version));
+		});
+		logger.debug("Event schemas registered: {}", this.versions);
+	}
+
+	private int register(EventSchema schema, Class<?> eventClass) {
+		// The versions the service ships (written by its build's check) come first, in order,
+		// so that the registry numbers them as the files do.
+		for (EventSchema shipped : SchemaFiles
+			.onClassPath(eventClass.getClassLoader(), schema.aggregateType(), schema.eventType())
+			.values()) {
+			if (!shipped.fingerprint().equals(schema.fingerprint())) {
+				this.registry.register(shipped, this.compatibility);
+			}
+		}
+		return this.registry.register(schema, this.compatibility);
+	}
+
+	@Override
+	public @Nullable Integer versionOf(Class<?> eventClass) {
+		return this.versions.get(eventClass);
+	}
+
+	/**
+	 * Returns the registered schema version of each event class found.
+	 * @return the versions by class
+	 */
+	Map<Class<?>, Integer> versions() {
+		return Map.copyOf(this.versions);
+	}
+
+}

@@ -1,0 +1,12 @@
+package io.github.outbox.contract.v1;
+
+import io.github.outbox.testsupport.JdbcTestApplication;
+
+/**
+ * An application whose event classes are those of this package, for the registry's tests
+ * that start the whole application with the relay.
+ */
+@JdbcTestApplication
+public class VersionOneApplication {
+
+}

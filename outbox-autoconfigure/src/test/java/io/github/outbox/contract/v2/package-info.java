@@ -1,0 +1,7 @@
+/**
+ * Event classes of one version of a service, for the registry's tests.
+ */
+@NullMarked
+package io.github.outbox.contract.v2;
+
+import org.jspecify.annotations.NullMarked;
