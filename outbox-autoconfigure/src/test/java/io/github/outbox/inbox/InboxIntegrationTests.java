@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.outbox.Inbox;
+import io.github.outbox.OutboxEventUpcaster;
 import io.github.outbox.ReceivedEvent;
 import io.github.outbox.devservices.EmbeddedKafkaServer;
 import io.github.outbox.testsupport.JdbcTestApplication;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
@@ -118,6 +120,26 @@ class InboxIntegrationTests {
 		assertThat(event.headers()).containsExactly(Map.entry("tenant", "acme"));
 		assertThat(event.topic()).isEqualTo(ORDERS);
 		assertThat(event.offset()).isNotNegative();
+	}
+
+	@Test
+	void anEventOfAnOlderSchemaVersionIsUpcastBeforeTheListenerReadsIt() {
+		String old = UUID.randomUUID().toString();
+		ProducerRecord<String, String> first = new ProducerRecord<>(ORDERS, "o-9", "{\"orderId\": \"o-9\", \"buyer\": \"ursula\"}");
+		first.headers().add("eventId", old.getBytes(StandardCharsets.UTF_8));
+		first.headers().add("eventType", "OrderPlaced".getBytes(StandardCharsets.UTF_8));
+		first.headers().add("eventSchemaVersion", "1".getBytes(StandardCharsets.UTF_8));
+		this.kafka.send(first);
+		String current = UUID.randomUUID().toString();
+		ProducerRecord<String, String> second = new ProducerRecord<>(ORDERS, "o-9", "{\"orderId\": \"o-9\", \"customer\": \"victor\"}");
+		second.headers().add("eventId", current.getBytes(StandardCharsets.UTF_8));
+		second.headers().add("eventType", "OrderPlaced".getBytes(StandardCharsets.UTF_8));
+		second.headers().add("eventSchemaVersion", "2".getBytes(StandardCharsets.UTF_8));
+		this.kafka.send(second);
+		awaitProcessed("orders", current);
+		assertThat(this.processing.received().get(old).payload()).isEqualTo(new OrderPlaced("o-9", "ursula"));
+		assertThat(this.processing.received().get(old).schemaVersion()).isEqualTo(1);
+		assertThat(this.processing.received().get(current).payload()).isEqualTo(new OrderPlaced("o-9", "victor"));
 	}
 
 	@Test
@@ -329,6 +351,16 @@ class InboxIntegrationTests {
 		@Bean
 		Listeners listeners(JdbcTemplate jdbcTemplate) {
 			return new Listeners(jdbcTemplate);
+		}
+
+		// Version 1 of OrderPlaced called the customer "buyer".
+		@Bean
+		OutboxEventUpcaster orderPlacedVersion1() {
+			return OutboxEventUpcaster.of("OrderPlaced", 1, (payload) -> {
+				ObjectNode order = (ObjectNode) payload;
+				order.set("customer", order.remove("buyer"));
+				return order;
+			});
 		}
 
 		@Bean

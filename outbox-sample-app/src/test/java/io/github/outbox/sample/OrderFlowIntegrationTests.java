@@ -215,6 +215,37 @@ class OrderFlowIntegrationTests {
 		this.http.post().uri("/orders/{id}/cancel", UUID.randomUUID()).exchange().expectStatus().isNotFound();
 	}
 
+	@Test
+	void eventsCarryTheirSchemaVersionAndThoseOfTheFirstVersionStillReachTheProjection() {
+		// Both versions the sample ships as schema files are registered, the class's as version 2.
+		assertThat(this.jdbcTemplate.queryForList("SELECT event_type || ' ' || version FROM outbox_event_schema "
+				+ "WHERE aggregate_type = 'order' ORDER BY event_type, version", String.class))
+			.containsExactly("OrderCancelled 1", "OrderPlaced 1", "OrderPlaced 2");
+		Map<String, Object> order = this.http.post()
+			.uri("/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("customer", "erin", "total", new BigDecimal("9.00"), "coupon", "WINTER"))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.returnResult(JSON)
+			.getResponseBody();
+		ConsumerRecord<String, String> placed = recordOf(id(order));
+		assertThat(new String(placed.headers().lastHeader("eventSchemaVersion").value())).isEqualTo("2");
+		assertThat(placed.value()).contains("\"coupon\": \"WINTER\"");
+
+		// An event an instance of the first version wrote: no coupon, version 1.
+		String old = UUID.randomUUID().toString();
+		ProducerRecord<String, String> first = new ProducerRecord<>("outbox.event.order", old,
+				"{\"orderId\": \"" + old + "\", \"customer\": \"frank\", \"total\": 3.00}");
+		first.headers()
+			.add("eventId", UUID.randomUUID().toString().getBytes())
+			.add("eventType", "OrderPlaced".getBytes())
+			.add("eventSchemaVersion", "1".getBytes());
+		this.kafka.send(first);
+		assertThat(awaitView(old, "PLACED")).containsEntry("customer", "frank").containsEntry("total", 3.00);
+	}
+
 	private Map<String, Object> place(String customer, String total) {
 		return this.http.post()
 			.uri("/orders")

@@ -122,6 +122,13 @@ class KafkaConnectRelayIntegrationTests {
 			assertThat(tagged.headers()).containsOnlyKeys("eventId", "eventType", "tenant", "note")
 				.containsEntry("tenant", "acme")
 				.containsEntry("note", "line1\n\"quoted\"");
+			// The event class's schema version, registered at the service's start-up, travels with it.
+			Delivered placed = viaConnect.values()
+				.stream()
+				.filter((record) -> "OrderPlaced".equals(record.headers().get("eventType")))
+				.findFirst()
+				.orElseThrow();
+			assertThat(placed.headers()).containsEntry("eventSchemaVersion", "1");
 
 			// A replay through the signal table: both relays republish the three events as they
 			// were, and nothing of the signal table itself reaches Kafka.

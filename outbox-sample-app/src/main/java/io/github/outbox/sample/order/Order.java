@@ -40,10 +40,11 @@ public class Order extends AbstractAggregateRoot<Order> {
 	 * Places a new order.
 	 * @param customer who orders
 	 * @param total what it costs
+	 * @param coupon the coupon code the customer gave, if any
 	 * @return the order, with {@link OrderEvent.OrderPlaced} registered
 	 * @throws IllegalArgumentException if the customer is blank or the total not positive
 	 */
-	public static Order place(String customer, BigDecimal total) {
+	public static Order place(String customer, BigDecimal total, @Nullable String coupon) {
 		if (customer == null || customer.isBlank() || customer.length() > 100) {
 			throw new IllegalArgumentException("customer must be 1 to 100 characters");
 		}
@@ -55,7 +56,7 @@ public class Order extends AbstractAggregateRoot<Order> {
 		order.customer = customer;
 		order.total = total;
 		order.status = "PLACED";
-		order.registerEvent(new OrderEvent.OrderPlaced(order.id, customer, total));
+		order.registerEvent(new OrderEvent.OrderPlaced(order.id, customer, total, coupon));
 		return order;
 	}
 

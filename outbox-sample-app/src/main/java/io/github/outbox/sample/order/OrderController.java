@@ -32,7 +32,7 @@ class OrderController {
 
 	@PostMapping
 	ResponseEntity<OrderResponse> place(@RequestBody PlaceOrder request) {
-		Order order = this.orders.place(request.customer(), request.total());
+		Order order = this.orders.place(request.customer(), request.total(), request.coupon());
 		return ResponseEntity.created(URI.create("/orders/" + order.getId())).body(OrderResponse.of(order));
 	}
 
@@ -61,7 +61,7 @@ class OrderController {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
-	record PlaceOrder(String customer, BigDecimal total) {
+	record PlaceOrder(String customer, BigDecimal total, @Nullable String coupon) {
 	}
 
 	record CancelOrder(@Nullable String reason) {

@@ -19,7 +19,16 @@ public sealed interface OrderEvent {
 	@AggregateId
 	UUID orderId();
 
-	record OrderPlaced(UUID orderId, String customer, BigDecimal total) implements OrderEvent {
+	/**
+	 * An order was placed. Version 2 of its schema added the coupon, which is null in the
+	 * events of version 1 (see src/main/resources/outbox/schemas/order).
+	 *
+	 * @param orderId the order
+	 * @param customer who ordered
+	 * @param total what it costs
+	 * @param coupon the coupon code the customer gave, if any
+	 */
+	record OrderPlaced(UUID orderId, String customer, BigDecimal total, @Nullable String coupon) implements OrderEvent {
 	}
 
 	record OrderCancelled(UUID orderId, @Nullable String reason) implements OrderEvent {

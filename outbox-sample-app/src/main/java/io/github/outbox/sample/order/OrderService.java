@@ -22,8 +22,8 @@ public class OrderService {
 	}
 
 	@Transactional
-	public Order place(String customer, BigDecimal total) {
-		return this.orders.save(Order.place(customer, total));
+	public Order place(String customer, BigDecimal total, @Nullable String coupon) {
+		return this.orders.save(Order.place(customer, total, coupon));
 	}
 
 	@Transactional
