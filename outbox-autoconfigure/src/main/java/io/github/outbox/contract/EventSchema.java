@@ -33,13 +33,14 @@ public record EventSchema(String aggregateType, String eventType, String eventCl
 
 	private static final JsonMapper plainMapper = JsonMapper.builder().build();
 
-	// Keywords whose arrays are sets: their order carries no meaning.
-	private static final Set<String> unorderedArrays = Set.of("required", "enum", "type");
+	// Keywords whose arrays are sets: their order carries no meaning (a sealed type's permitted
+	// classes reordered are the same alternatives).
+	private static final Set<String> unorderedArrays = Set.of("required", "enum", "type", "anyOf", "oneOf");
 
 	/**
 	 * Creates the schema of an event type from any JSON Schema, made canonical: object keys
-	 * sorted, and the entries of {@code required}, {@code enum} and {@code type} too, so that a
-	 * reordered class keeps its fingerprint.
+	 * sorted, and the entries of {@code required}, {@code enum}, {@code type}, {@code anyOf}
+	 * and {@code oneOf} too, so that a reordered class keeps its fingerprint.
 	 * @param aggregateType the aggregate type
 	 * @param eventType the event type
 	 * @param eventClass the name of the class the schema was derived from

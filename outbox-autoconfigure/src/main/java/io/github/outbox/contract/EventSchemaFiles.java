@@ -21,9 +21,11 @@ import org.springframework.core.io.DefaultResourceLoader;
  * rather than the deploy. Call it from a test:
  * <pre class="code">
  * &#064;Test
- * void eventsStayCompatibleWithTheirCommittedSchemas() {
- *     EventSchemaFiles.in(Path.of("src/main/resources/outbox/schemas"))
- *         .check(OrderServiceApplication.class.getPackageName());
+ * void eventClassesMatchTheirCommittedSchemas() {
+ *     assertThat(EventSchemaFiles.in(Path.of("src/main/resources/outbox/schemas"))
+ *         .check(OrderServiceApplication.class.getPackageName()))
+ *         .as("schema files written for new versions: commit them")
+ *         .isEmpty();
  * }
  * </pre>
  * Each version of an event type is a file {@code <aggregateType>/<eventType>.v<version>.json}.

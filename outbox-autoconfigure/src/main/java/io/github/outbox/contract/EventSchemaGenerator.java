@@ -84,9 +84,13 @@ final class EventSchemaGenerator {
 			schema = this.generator.generateSchema(eventClass);
 		}
 		catch (RuntimeException ex) {
+			String message = String.valueOf(ex.getMessage());
 			throw new IllegalArgumentException("The JSON Schema of " + eventClass.getName() + " cannot be derived ("
-					+ ex.getMessage() + "). An event class that refers to itself, directly or through its "
-					+ "properties, has no schema that two versions can be compared by.", ex);
+					+ message + ")" + (message.contains("circular reference")
+							? ". An event class that refers to itself, directly or through its properties, has no "
+									+ "schema that two versions can be compared by."
+							: "."),
+					ex);
 		}
 		return EventSchema.of(type.aggregateType(), type.eventType(), eventClass.getName(), schema);
 	}
@@ -128,8 +132,8 @@ final class EventSchemaGenerator {
 
 	private static @Nullable Boolean mayBeNull(MemberScope<?, ?> member) {
 		if (member.isFakeContainerItemScope()) {
-			// A collection's items: nullable only when annotated so.
-			return null;
+			// A collection's items: nullable only when annotated so (List<@Nullable String>).
+			return member.getContainerItemAnnotation(org.jspecify.annotations.Nullable.class) != null;
 		}
 		if (member.getDeclaredType().isPrimitive()) {
 			return false;

@@ -88,16 +88,25 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 	}
 
 	private int register(EventSchema schema, Class<?> eventClass) {
-		// The versions the service ships (written by its build's check) come first, in order,
-		// so that the registry numbers them as the files do.
-		for (EventSchema shipped : SchemaFiles
+		// The versions the service ships (written and checked by its build) come first, in
+		// order, as they are: the build already checked each against the one before, and a
+		// deliberate break between two of them must not stop a fresh database.
+		Integer classVersion = null;
+		for (Map.Entry<Integer, EventSchema> shipped : SchemaFiles
 			.onClassPath(eventClass.getClassLoader(), schema.aggregateType(), schema.eventType())
-			.values()) {
-			if (!shipped.fingerprint().equals(schema.fingerprint())) {
-				this.registry.register(shipped, this.compatibility);
+			.entrySet()) {
+			int registered = this.registry.register(shipped.getValue(), SchemaCompatibility.NONE);
+			if (registered != shipped.getKey()) {
+				logger.warn("The schema file {} of event type '{}' is version {} in the registry: the registry holds "
+						+ "versions the files do not (registered by a build without them), so consumers see the "
+						+ "registry's numbers.", SchemaFiles.fileName(schema.eventType(), shipped.getKey()),
+						schema.eventType(), registered);
+			}
+			if (shipped.getValue().fingerprint().equals(schema.fingerprint())) {
+				classVersion = registered;
 			}
 		}
-		return this.registry.register(schema, this.compatibility);
+		return (classVersion != null) ? classVersion : this.registry.register(schema, this.compatibility);
 	}
 
 	@Override

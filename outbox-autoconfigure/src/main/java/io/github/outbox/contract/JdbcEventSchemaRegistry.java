@@ -22,6 +22,9 @@ final class JdbcEventSchemaRegistry implements EventSchemaRegistry {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcEventSchemaRegistry.class);
 
+	// PostgreSQL's SQLSTATE for a table that does not exist.
+	private static final String UNDEFINED_TABLE = "42P01";
+
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
@@ -44,6 +47,9 @@ final class JdbcEventSchemaRegistry implements EventSchemaRegistry {
 			return (version != null) ? version : 0;
 		}
 		catch (BadSqlGrammarException ex) {
+			if (!UNDEFINED_TABLE.equals(ex.getSQLException().getSQLState())) {
+				throw ex;
+			}
 			throw new IllegalStateException("Registering the schema of " + schema + " in "
 					+ this.table.qualifiedEventSchemaName() + " failed (" + ex.getMostSpecificCause().getMessage()
 					+ "). Apply the outbox migration V1_0_0_6__outbox_create_event_schema.sql, or set "

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.github.outbox.ReceivedEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -112,22 +113,46 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 				unread.partition(), unread.offset(), unread.timestamp());
 	}
 
-	// A payload of an older schema version goes through the application's upcasters first.
+	// A payload of an older schema version goes through the application's upcasters first: as
+	// JSON, with decimals read exactly. A payload already converted into a class is the
+	// class's shape, not the version's, and is left alone.
 	private @Nullable Object upcast(@Nullable String type, @Nullable Integer version, @Nullable Object payload,
 			String id, String where) {
-		if (type == null || version == null || payload == null || payload instanceof KafkaNull
-				|| !this.upcasters.apply(type, version)) {
+		if (type == null || version == null || !this.upcasters.apply(type, version)) {
 			return payload;
 		}
+		JsonNode tree;
 		try {
-			JsonNode tree = (payload instanceof String json) ? this.jsonMapper.readTree(json)
-					: (payload instanceof byte[] json) ? this.jsonMapper.readTree(json)
-							: this.jsonMapper.valueToTree(payload);
-			return this.upcasters.upcast(type, version, tree);
+			if (payload instanceof String json) {
+				tree = this.jsonMapper.readerFor(JsonNode.class)
+					.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+					.readValue(json);
+			}
+			else if (payload instanceof byte[] json) {
+				tree = this.jsonMapper.readerFor(JsonNode.class)
+					.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+					.readValue(json);
+			}
+			else if (payload instanceof JsonNode node) {
+				tree = node.deepCopy();
+			}
+			else if (payload instanceof Map<?, ?> map) {
+				tree = this.jsonMapper.valueToTree(map);
+			}
+			else {
+				return payload;
+			}
 		}
 		catch (JacksonException ex) {
 			throw new InvalidOutboxRecordException("The payload of event " + id + " at " + where
 					+ " cannot be read as JSON to upcast it from version " + version + ": " + ex.getMessage(), ex);
+		}
+		try {
+			return this.upcasters.upcast(type, version, tree);
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidOutboxRecordException("Upcasting event " + id + " at " + where + " from version " + version
+					+ " of event type " + type + " failed: " + ex, ex);
 		}
 	}
 

@@ -8,6 +8,7 @@ import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPayloadSerializer;
 import io.github.outbox.support.EventSchemaVersions;
 import io.github.outbox.support.JsonText;
+import io.github.outbox.support.OutboxEventType;
 
 import org.springframework.util.unit.DataSize;
 
@@ -46,7 +47,7 @@ final class OutboxRecordFactory {
 		checkLength(eventClass, "aggregate id", message.aggregateId(), this.layout.aggregateIdLength());
 		checkLength(eventClass, "event type", message.type(), this.layout.typeLength());
 		String payload = serialize(eventClass, message.payload());
-		Map<String, String> allHeaders = withSchemaVersion(eventClass, withTraceContext(message.headers()));
+		Map<String, String> allHeaders = withSchemaVersion(message, withTraceContext(message.headers()));
 		String headers = allHeaders.isEmpty() ? null : JsonText.object(allHeaders);
 		long size = JsonText.utf8Length(payload) + ((headers != null) ? JsonText.utf8Length(headers) : 0);
 		if (size > this.maxPayloadSize.toBytes()) {
@@ -72,10 +73,13 @@ final class OutboxRecordFactory {
 		return merged;
 	}
 
-	// The registered version of the class's schema; a header given with the event wins.
-	private Map<String, String> withSchemaVersion(Class<?> eventClass, Map<String, String> headers) {
+	// The registered version of the class's schema, when the event goes out under the names
+	// the schema is registered under; a header given with the event wins.
+	private Map<String, String> withSchemaVersion(OutboxMessage message, Map<String, String> headers) {
+		Class<?> eventClass = message.payload().getClass();
 		Integer version = this.schemaVersions.versionOf(eventClass);
-		if (version == null || headers.containsKey(EventSchemaVersions.HEADER)) {
+		if (version == null || headers.containsKey(EventSchemaVersions.HEADER)
+				|| !new OutboxEventType(message.aggregateType(), message.type()).equals(OutboxEventType.of(eventClass))) {
 			return headers;
 		}
 		Map<String, String> merged = new LinkedHashMap<>(headers);

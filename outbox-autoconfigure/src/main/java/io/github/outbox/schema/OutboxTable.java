@@ -37,6 +37,22 @@ public record OutboxTable(String schema, String name, String publication, String
 	}
 
 	/**
+	 * Creates a new instance with the default name of the event schema registry's table.
+	 * @param schema the schema of the tables
+	 * @param name the name of the outbox table
+	 * @param publication the name of the publication that covers the outbox table
+	 * @param inbox the name of the inbox table
+	 * @param signal the name of Debezium's signal table
+	 * @param relayPosition the name of the embedded relay's position table
+	 * @throws IllegalArgumentException if a name is not a lowercase, unquoted PostgreSQL
+	 * identifier
+	 */
+	public OutboxTable(String schema, String name, String publication, String inbox, String signal,
+			String relayPosition) {
+		this(schema, name, publication, inbox, signal, relayPosition, "outbox_event_schema");
+	}
+
+	/**
 	 * Returns the schema-qualified, quoted name of the table, for use in SQL.
 	 * @return the qualified name, such as {@code "public"."outbox_event"}
 	 */

@@ -55,6 +55,13 @@ class EventSchemaGeneratorTests {
 	}
 
 	@Test
+	void listItemsMayBeNullOnlyWhenAnnotatedSo() {
+		JsonNode schema = schema(Noted.class);
+		assertThat(property(schema, "notes")).isEqualTo("{\"items\":{\"type\":[\"null\",\"string\"]},\"type\":\"array\"}");
+		assertThat(property(schema, "tags")).isEqualTo("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}");
+	}
+
+	@Test
 	void propertiesJacksonMayLeaveOutAreNotRequired() {
 		JsonNode schema = schema(WithOptionalParts.class);
 		assertThat(names(schema.path("required"))).containsExactly("orderId");
@@ -147,6 +154,10 @@ class EventSchemaGeneratorTests {
 	@NullUnmarked
 	@OutboxEvent(aggregateType = "order")
 	record Unmarked(String note) {
+	}
+
+	@OutboxEvent(aggregateType = "order")
+	record Noted(List<@Nullable String> notes, List<String> tags) {
 	}
 
 	@OutboxEvent(aggregateType = "order")

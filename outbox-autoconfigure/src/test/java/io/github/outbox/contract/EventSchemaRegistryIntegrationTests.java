@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 import io.github.outbox.contract.shipped.InvoiceIssued;
+import io.github.outbox.contract.shipped.InvoiceVoided;
 import io.github.outbox.testsupport.OutboxContextRunner;
 import io.github.outbox.testsupport.TestDatabase;
 import org.awaitility.Awaitility;
@@ -193,13 +194,18 @@ class EventSchemaRegistryIntegrationTests {
 		run(database, ShippedVersions.class, (context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(versions(context)).containsExactly("invoice/InvoiceIssued 1 by orders",
-					"invoice/InvoiceIssued 2 by orders");
+					"invoice/InvoiceIssued 2 by orders", "invoice/InvoiceVoided 1 by orders",
+					"invoice/InvoiceVoided 2 by orders");
 			assertThat(jdbc(context).queryForList(
-					"SELECT event_class FROM outbox_event_schema ORDER BY version", String.class))
-				.containsExactly("schema file InvoiceIssued.v1.json", InvoiceIssued.class.getName());
-			assertThat(context.getBean(EventSchemaRegistration.class).versionOf(InvoiceIssued.class)).isEqualTo(2);
+					"SELECT event_class FROM outbox_event_schema ORDER BY event_type, version", String.class))
+				.containsExactly("schema file InvoiceIssued.v1.json", InvoiceIssued.class.getName(),
+						"schema file InvoiceVoided.v1.json", "schema file InvoiceVoided.v2.json");
+			EventSchemaRegistration registration = context.getBean(EventSchemaRegistration.class);
+			assertThat(registration.versionOf(InvoiceIssued.class)).isEqualTo(2);
+			// The shipped versions broke deliberately between 1 and 2; the class is version 2.
+			assertThat(registration.versionOf(InvoiceVoided.class)).isEqualTo(2);
 		});
-		run(database, ShippedVersions.class, (context) -> assertThat(versions(context)).hasSize(2));
+		run(database, ShippedVersions.class, (context) -> assertThat(versions(context)).hasSize(4));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.github.outbox.OutboxMessage;
 import io.github.outbox.OutboxPublisher;
 import io.github.outbox.contract.v2.OrderEvent;
 import io.github.outbox.contract.v2.VersionTwoApplication;
@@ -42,11 +43,17 @@ class EventSchemaVersionHeaderIntegrationTests {
 			TransactionTemplate transaction = context.getBean(TransactionTemplate.class);
 			UUID placed = UUID.randomUUID();
 			UUID cancelled = UUID.randomUUID();
+			UUID renamed = UUID.randomUUID();
 			transaction.executeWithoutResult((status) -> {
 				outbox.publish(new OrderEvent.OrderPlaced(placed, "alice", new BigDecimal("12.50"), "SPRING"));
 				outbox.publish(new OrderEvent.OrderCancelled(cancelled, null));
+				// The class under another event type: its registered version is not that type's.
+				outbox.publish(OutboxMessage.of("order", renamed.toString(), "OrderImported",
+						new OrderEvent.OrderPlaced(renamed, "bob", BigDecimal.ONE, null)));
 			});
-			records.awaitKeys(List.of(placed.toString(), cancelled.toString()), Duration.ofSeconds(60));
+			records.awaitKeys(List.of(placed.toString(), cancelled.toString(), renamed.toString()),
+					Duration.ofSeconds(60));
+			assertThat(record(records, renamed).header("eventSchemaVersion")).isNull();
 			Received placedRecord = record(records, placed);
 			assertThat(placedRecord.header("eventSchemaVersion")).isEqualTo("2");
 			assertThat(placedRecord.value()).contains("\"coupon\": \"SPRING\"");

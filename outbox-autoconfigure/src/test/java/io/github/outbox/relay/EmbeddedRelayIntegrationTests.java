@@ -111,19 +111,22 @@ class EmbeddedRelayIntegrationTests {
 		assertThat(record.topic()).isEqualTo(relay.topic("order"));
 		assertThat(record.key()).isEqualTo(orderId.toString());
 		assertThat(record.value()).isEqualTo("{\"total\": 12.50, \"orderId\": \"" + orderId + "\"}");
+		// The payload is the @OutboxEvent class OrderPlaced under its own event type: its registered
+		// schema version travels with it.
 		assertThat(record.headers()).containsExactly(Map.entry("eventId", row.id().toString()),
-				Map.entry("eventType", "OrderPlaced"), Map.entry("tenant", "acme"));
+				Map.entry("eventType", "OrderPlaced"), Map.entry("tenant", "acme"), Map.entry("eventSchemaVersion", "1"));
 		assertThat(record.timestamp()).isEqualTo(row.createdAt().toInstant(ZoneOffset.UTC).toEpochMilli());
 	}
 
 	@Test
-	void annotatedEventArrivesOnItsAggregatesTopicWithoutExtraHeaders() {
+	void annotatedEventArrivesOnItsAggregatesTopicWithItsSchemaVersionAndNoOtherHeaders() {
 		UUID orderId = UUID.randomUUID();
 		this.transaction.executeWithoutResult((status) -> this.outbox.publish(new OrderPlaced(orderId, BigDecimal.TEN)));
 		Received record = awaitRecords(orderId.toString(), 1).get(0);
 		assertThat(record.topic()).isEqualTo(relay.topic("order"));
-		assertThat(record.headers()).containsOnlyKeys("eventId", "eventType");
+		assertThat(record.headers()).containsOnlyKeys("eventId", "eventType", "eventSchemaVersion");
 		assertThat(record.header("eventType")).isEqualTo("OrderPlaced");
+		assertThat(record.header("eventSchemaVersion")).isEqualTo("1");
 	}
 
 	@Test
