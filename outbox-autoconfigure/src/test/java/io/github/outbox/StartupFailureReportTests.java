@@ -144,7 +144,7 @@ class StartupFailureReportTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("The schema of event type 'OrderPlaced' (aggregate type 'order', class "
 					+ "io.github.outbox.contract.renamed.OrderEvent$OrderPlaced) is not FORWARD compatible")
-			.contains("total: version 1 has number, the class has not written")
+			.contains("total: version 1 has number, the class has none")
 			.contains("Keep its old name on the wire with @JsonProperty(\"<old name>\")")
 			.contains("outbox.schema.compatibility=NONE");
 	}

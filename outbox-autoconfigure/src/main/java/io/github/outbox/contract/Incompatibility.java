@@ -24,8 +24,8 @@ public record Incompatibility(String property, int version, String before, Strin
 	 * current class: the old schema reads what the new one writes.
 	 */
 	static Incompatibility forOldConsumers(SchemaComparison.Difference difference, int version) {
-		String before = describe(difference.reader(), true);
-		String now = describe(difference.writer(), false);
+		String before = describe(difference.reader());
+		String now = describe(difference.writer());
 		String consequence = switch (difference.kind()) {
 			case MISSING -> "the class no longer writes it, and consumers of version " + version
 					+ " read it in every event";
@@ -43,8 +43,8 @@ public record Incompatibility(String property, int version, String before, Strin
 	 * the new schema reads what the old one wrote.
 	 */
 	static Incompatibility forOldEvents(SchemaComparison.Difference difference, int version) {
-		String before = describe(difference.writer(), false);
-		String now = describe(difference.reader(), true);
+		String before = describe(difference.writer());
+		String now = describe(difference.reader());
 		String consequence = switch (difference.kind()) {
 			case MISSING -> "events of version " + version + " do not have it, and the class requires it";
 			case NOT_ALWAYS_WRITTEN -> "events of version " + version + " may lack it, and the class requires it";
@@ -57,11 +57,11 @@ public record Incompatibility(String property, int version, String before, Strin
 
 	/**
 	 * Describes a schema in a few words: {@code number}, {@code string (uuid) or null},
-	 * {@code one of "PLACED", "PAID"}, {@code not written}.
+	 * {@code one of "PLACED", "PAID"}, {@code none}.
 	 */
-	static String describe(JsonNode schema, boolean asReader) {
+	static String describe(JsonNode schema) {
 		if (schema.isMissingNode()) {
-			return asReader ? "not read" : "not written";
+			return "none";
 		}
 		if (schema.isBoolean()) {
 			return schema.booleanValue() ? "anything" : "nothing";
@@ -69,7 +69,7 @@ public record Incompatibility(String property, int version, String before, Strin
 		JsonNode choices = schema.has("anyOf") ? schema.get("anyOf") : schema.get("oneOf");
 		if (choices != null) {
 			List<String> parts = new ArrayList<>();
-			choices.values().forEach((choice) -> parts.add(describe(choice, asReader)));
+			choices.values().forEach((choice) -> parts.add(describe(choice)));
 			return String.join(" or ", parts);
 		}
 		if (schema.has("const")) {
@@ -93,7 +93,7 @@ public record Incompatibility(String property, int version, String before, Strin
 		}
 		for (String name : names) {
 			if (name.equals("array") && schema.has("items")) {
-				types.add("array of " + describe(schema.get("items"), asReader));
+				types.add("array of " + describe(schema.get("items")));
 			}
 			else if (schema.has("format") && !name.equals("null")) {
 				types.add(name + " (" + schema.get("format").asString() + ")");

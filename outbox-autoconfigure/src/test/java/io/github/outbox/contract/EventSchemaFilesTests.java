@@ -60,7 +60,7 @@ class EventSchemaFilesTests {
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> EventSchemaFiles.in(this.schemas).check(RENAMED))
 			.withMessageContaining("event type 'OrderPlaced' (aggregate type 'order'")
-			.withMessageContaining("total: version 1 has number, the class has not written")
+			.withMessageContaining("total: version 1 has number, the class has none")
 			.withMessageContaining("@JsonProperty(\"<old name>\")");
 		try (Stream<Path> files = Files.list(this.schemas.resolve("order"))) {
 			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder(

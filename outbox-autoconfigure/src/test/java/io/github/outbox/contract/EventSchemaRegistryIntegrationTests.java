@@ -99,7 +99,7 @@ class EventSchemaRegistryIntegrationTests {
 			assertThat(analysis.getDescription()).contains("event type 'OrderPlaced'")
 				.contains("aggregate type 'order'")
 				.contains("is not FORWARD compatible")
-				.contains("total: version 1 has number, the class has not written: the class no longer writes it, "
+				.contains("total: version 1 has number, the class has none: the class no longer writes it, "
 						+ "and consumers of version 1 read it in every event");
 			assertThat(analysis.getAction()).contains("@JsonProperty(\"<old name>\")")
 				.contains("@OutboxEvent(type = \"OrderPlacedV2\")")
@@ -118,7 +118,7 @@ class EventSchemaRegistryIntegrationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.isInstanceOf(IncompatibleEventSchemaException.class)
-				.hasMessageContaining("coupon: version 1 has not written, the class has string or null: "
+				.hasMessageContaining("coupon: version 1 has none, the class has string or null: "
 						+ "events of version 1 do not have it, and the class requires it"));
 		this.contextRunner.withPropertyValues(database)
 			.withPropertyValues("outbox.schema.compatibility=none")

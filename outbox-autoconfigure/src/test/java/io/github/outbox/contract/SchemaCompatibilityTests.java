@@ -77,8 +77,8 @@ class SchemaCompatibilityTests {
 				assertThat(incompatibility.property()).isEqualTo("total");
 				assertThat(incompatibility.version()).isEqualTo(1);
 				assertThat(incompatibility.before()).isEqualTo("number");
-				assertThat(incompatibility.now()).isEqualTo("not written");
-				assertThat(incompatibility).hasToString("total: version 1 has number, the class has not written: "
+				assertThat(incompatibility.now()).isEqualTo("none");
+				assertThat(incompatibility).hasToString("total: version 1 has number, the class has none: "
 						+ "the class no longer writes it, and consumers of version 1 read it in every event");
 			});
 		assertThat(check(SchemaCompatibility.BACKWARD, Base.class, RenamedProperty.class)).singleElement()

@@ -124,6 +124,13 @@ class DebeziumServerRelayIntegrationTests {
 				assertThat(tagged.headers()).containsOnlyKeys("eventId", "eventType", "tenant", "note")
 					.containsEntry("tenant", "acme")
 					.containsEntry("note", "line1\n\"quoted\"");
+				// The event class's schema version, registered at the service's start-up, travels with it.
+				assertThat(viaServer.values()
+					.stream()
+					.filter((record) -> "OrderPlaced".equals(record.headers().get("eventType")))
+					.findFirst()
+					.orElseThrow()
+					.headers()).containsEntry("eventSchemaVersion", "1");
 			}
 			finally {
 				server.destroy();

@@ -39,7 +39,7 @@ class RenamedTotalTests {
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> EventSchemaFiles.in(this.schemas).check(OrderPlaced.class))
 			.withMessageContaining("event type 'OrderPlaced' (aggregate type 'order'")
-			.withMessageContaining("total: version 2 has number, the class has not written")
+			.withMessageContaining("total: version 2 has number, the class has none")
 			.withMessageContaining("@JsonProperty(\"<old name>\")");
 	}
 
@@ -52,7 +52,7 @@ class RenamedTotalTests {
 				"--spring.datasource.username=" + database.username(), "--spring.datasource.password=",
 				"--outbox.dev-services.enabled=false", "--outbox.relay.enabled=false"))
 			.isInstanceOf(IncompatibleEventSchemaException.class)
-			.hasMessageContaining("total: version 2 has number, the class has not written");
+			.hasMessageContaining("total: version 2 has number, the class has none");
 	}
 
 	private void copySampleSchemas() throws IOException {

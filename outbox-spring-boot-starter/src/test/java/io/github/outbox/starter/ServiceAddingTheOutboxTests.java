@@ -40,7 +40,7 @@ class ServiceAddingTheOutboxTests {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			assertThat(jdbc.queryForList("SELECT version FROM outbox_schema_history WHERE success ORDER BY installed_rank",
 					String.class))
-				.containsExactly("0", "1.0.0.1", "1.0.0.2", "1.0.0.3", "1.0.0.4", "1.0.0.5");
+				.containsExactly("0", "1.0.0.1", "1.0.0.2", "1.0.0.3", "1.0.0.4", "1.0.0.5", "1.0.0.6");
 			UUID id = UUID.randomUUID();
 			context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
 				context.getBean(EntityManager.class).persist(new Customer(id, "alice"));
@@ -52,7 +52,7 @@ class ServiceAddingTheOutboxTests {
 		try (ConfigurableApplicationContext context = start(database)) {
 			assertThat(context.getBean(JdbcTemplate.class).queryForObject("SELECT count(*) FROM outbox_schema_history",
 					Integer.class))
-				.isEqualTo(6);
+				.isEqualTo(7);
 		}
 	}
 
