@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.outbox.support.EventSchemaVersions;
+import io.github.outbox.support.OutboxEventType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,12 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 	// Filled once, before the application publishes; read by every publication.
 	private final Map<Class<?>, Integer> versions = new ConcurrentHashMap<>();
 
+	// Found but left out at start-up (reported then), and published without being found
+	// (reported once).
+	private final Set<Class<?>> leftOut = ConcurrentHashMap.newKeySet();
+
+	private final Set<Class<?>> unregistered = ConcurrentHashMap.newKeySet();
+
 	EventSchemaRegistration(Supplier<List<Class<?>>> eventClasses, EventSchemaGenerator generator,
 			EventSchemaRegistry registry, SchemaCompatibility compatibility) {
 		this.eventClasses = eventClasses;
@@ -60,6 +67,7 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 			catch (IllegalArgumentException ex) {
 				logger.warn("The schema of {} is not registered, so changes to it are not checked: {}",
 						eventClass.getName(), ex.getMessage());
+				this.leftOut.add(eventClass);
 				continue;
 			}
 			if (schema.aggregateType().isBlank()) {
@@ -75,6 +83,7 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 		}
 		for (String key : ambiguous) {
 			EventSchema schema = byType.remove(key);
+			this.leftOut.addAll(classesByType.get(key));
 			logger.warn("Event type '{}' (aggregate type '{}') is published by classes whose events differ, {}, so its "
 					+ "schema is not registered and changes to it are not checked. Give each class an event type of "
 					+ "its own: @OutboxEvent(type = \"...\").", schema.eventType(), schema.aggregateType(),
@@ -111,7 +120,14 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 
 	@Override
 	public @Nullable Integer versionOf(Class<?> eventClass) {
-		return this.versions.get(eventClass);
+		Integer version = this.versions.get(eventClass);
+		if (version == null && OutboxEventType.of(eventClass) != null && this.unregistered.add(eventClass)
+				&& !this.leftOut.contains(eventClass)) {
+			logger.warn("The event class {} was not found at start-up, so its schema is not registered, changes to "
+					+ "it are not checked and its events carry no eventSchemaVersion header. Move it under the "
+					+ "application's package, or name its package in outbox.schema.packages.", eventClass.getName());
+		}
+		return version;
 	}
 
 	/**

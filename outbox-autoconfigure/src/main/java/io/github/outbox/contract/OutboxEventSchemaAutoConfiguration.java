@@ -1,5 +1,6 @@
 package io.github.outbox.contract;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -56,9 +57,13 @@ public final class OutboxEventSchemaAutoConfiguration {
 	EventSchemaRegistration eventSchemaRegistration(BeanFactory beanFactory, Environment environment,
 			ResourceLoader resourceLoader, JsonMapper jsonMapper, EventSchemaRegistry registry,
 			OutboxEventSchemaProperties properties) {
-		return new EventSchemaRegistration(() -> AutoConfigurationPackages.has(beanFactory)
-				? EventClasses.scan(AutoConfigurationPackages.get(beanFactory), environment, resourceLoader) : List.of(),
-				new EventSchemaGenerator(jsonMapper), registry, properties.getCompatibility());
+		return new EventSchemaRegistration(() -> {
+			List<String> packages = new ArrayList<>(properties.getPackages());
+			if (AutoConfigurationPackages.has(beanFactory)) {
+				packages.addAll(AutoConfigurationPackages.get(beanFactory));
+			}
+			return EventClasses.scan(packages, environment, resourceLoader);
+		}, new EventSchemaGenerator(jsonMapper), registry, properties.getCompatibility());
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.github.outbox.contract;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -23,6 +26,12 @@ public class OutboxEventSchemaProperties {
 	 */
 	private SchemaCompatibility compatibility = SchemaCompatibility.FORWARD;
 
+	/**
+	 * Packages to find event classes in, besides the application's own (those of its
+	 * @SpringBootApplication).
+	 */
+	private List<String> packages = new ArrayList<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -37,6 +46,14 @@ public class OutboxEventSchemaProperties {
 
 	public void setCompatibility(SchemaCompatibility compatibility) {
 		this.compatibility = compatibility;
+	}
+
+	public List<String> getPackages() {
+		return this.packages;
+	}
+
+	public void setPackages(List<String> packages) {
+		this.packages = packages;
 	}
 
 }

@@ -209,6 +209,18 @@ class EventSchemaRegistryIntegrationTests {
 	}
 
 	@Test
+	void packagesNamedInThePropertyAreSearchedToo() {
+		String[] database = TestDatabase.createForProperties("contract_packages");
+		this.contextRunner.withPropertyValues(database)
+			.withPropertyValues("outbox.schema.packages=io.github.outbox.contract.shipped")
+			.withUserConfiguration(FirstVersion.class)
+			.run((context) -> assertThat(versions(context)).containsExactly("invoice/InvoiceIssued 1 by orders",
+					"invoice/InvoiceIssued 2 by orders", "invoice/InvoiceVoided 1 by orders",
+					"invoice/InvoiceVoided 2 by orders", "order/OrderCancelled 1 by orders",
+					"order/OrderPlaced 1 by orders"));
+	}
+
+	@Test
 	void disabledTheRegistryRegistersNothing() {
 		String[] database = TestDatabase.createForProperties("contract_disabled");
 		this.contextRunner.withPropertyValues(database)
