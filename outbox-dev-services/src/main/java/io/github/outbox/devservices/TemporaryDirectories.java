@@ -30,15 +30,17 @@ final class TemporaryDirectories {
 		}
 	}
 
+	// Zonky's own shutdown hook stops PostgreSQL and deletes its data directory while ours
+	// deletes the whole directory: a file gone in the middle of the walk ends that walk (with
+	// an UncheckedIOException), so walk again rather than leave the rest behind.
 	static void delete(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			logger.debug("Deleting {} failed", directory, ex);
+		for (int attempt = 1; attempt <= 5 && Files.exists(directory); attempt++) {
+			try (Stream<Path> paths = Files.walk(directory)) {
+				paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			}
+			catch (IOException | UncheckedIOException ex) {
+				logger.debug("Deleting {} failed (attempt {})", directory, attempt, ex);
+			}
 		}
 	}
 
