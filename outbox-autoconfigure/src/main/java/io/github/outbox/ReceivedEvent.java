@@ -42,16 +42,7 @@ public record ReceivedEvent<T>(String id, @Nullable String type, @Nullable Strin
 	 * without the registry, an event written before it)
 	 */
 	public @Nullable Integer schemaVersion() {
-		String version = this.headers.get(EventSchemaVersions.HEADER);
-		if (version == null) {
-			return null;
-		}
-		try {
-			return Integer.valueOf(version.trim());
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
+		return EventSchemaVersions.parse(this.headers.get(EventSchemaVersions.HEADER));
 	}
 
 }

@@ -1,9 +1,10 @@
 package io.github.outbox.contract;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.github.outbox.OutboxEvent;
 import io.github.outbox.support.OutboxEventType;
@@ -38,18 +39,17 @@ final class EventClasses {
 		};
 		scanner.setResourceLoader(resourceLoader);
 		scanner.addIncludeFilter(new AnnotationTypeFilter(OutboxEvent.class, true, true));
-		List<Class<?>> classes = new ArrayList<>();
+		Set<Class<?>> classes = new TreeSet<>(Comparator.comparing(Class::getName));
 		for (String basePackage : packages) {
 			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
 				Class<?> type = ClassUtils.resolveClassName(String.valueOf(candidate.getBeanClassName()),
 						resourceLoader.getClassLoader());
-				if (OutboxEventType.of(type) != null && !classes.contains(type)) {
+				if (OutboxEventType.of(type) != null) {
 					classes.add(type);
 				}
 			}
 		}
-		classes.sort(Comparator.comparing(Class::getName));
-		return classes;
+		return List.copyOf(classes);
 	}
 
 }

@@ -69,12 +69,15 @@ public record EventSchema(String aggregateType, String eventType, String eventCl
 	}
 
 	/**
-	 * Reads a schema from its text.
-	 * @param text JSON
-	 * @return the schema, canonical
+	 * Reads the schema of an event type from its text (a schema file, a registered version).
+	 * @param aggregateType the aggregate type
+	 * @param eventType the event type
+	 * @param source where it comes from, in place of the class it was derived from
+	 * @param text the schema as JSON
+	 * @return the event schema, canonical
 	 */
-	static JsonNode parse(String text) {
-		return canonical(plainMapper.readTree(text), false);
+	static EventSchema read(String aggregateType, String eventType, String source, String text) {
+		return of(aggregateType, eventType, source, plainMapper.readTree(text));
 	}
 
 	private static String text(JsonNode schema) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -106,41 +105,24 @@ public final class EventSchemaFiles {
 		List<Path> written = new ArrayList<>();
 		for (Class<?> eventClass : eventClasses) {
 			EventSchema schema = generator.generate(eventClass);
-			Path folder = this.directory.resolve(schema.aggregateType());
 			SchemaVersions.Registration registration;
 			try {
-				registration = versions(folder, schema.eventType()).register(schema, this.compatibility);
+				registration = new SchemaVersions(
+						SchemaFiles.inDirectory(this.directory, schema.aggregateType(), schema.eventType()))
+					.register(schema, this.compatibility);
 			}
 			catch (IncompatibleEventSchemaException ex) {
 				throw new AssertionError(ex.getMessage() + System.lineSeparator() + System.lineSeparator()
 						+ ex.getAdvice(), ex);
 			}
 			if (registration.added()) {
-				Path file = folder.resolve(SchemaFiles.fileName(schema.eventType(), registration.version()));
+				Path file = this.directory.resolve(schema.aggregateType())
+					.resolve(SchemaFiles.fileName(schema.eventType(), registration.version()));
 				write(file, schema.prettyText() + System.lineSeparator());
 				written.add(file);
 			}
 		}
 		return written;
-	}
-
-	private static SchemaVersions versions(Path folder, String eventType) {
-		SchemaVersions versions = new SchemaVersions();
-		if (!Files.isDirectory(folder)) {
-			return versions;
-		}
-		try (Stream<Path> files = Files.list(folder)) {
-			for (Path file : files.toList()) {
-				Integer version = SchemaFiles.version(file.getFileName().toString(), eventType);
-				if (version != null) {
-					versions.with(version, EventSchema.parse(Files.readString(file, StandardCharsets.UTF_8)));
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Reading the schema files of " + folder + " failed", ex);
-		}
-		return versions;
 	}
 
 	private static void write(Path file, String text) {

@@ -1,8 +1,6 @@
 package io.github.outbox.contract;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,11 +38,9 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 	// Filled once, before the application publishes; read by every publication.
 	private final Map<Class<?>, Integer> versions = new ConcurrentHashMap<>();
 
-	// Found but left out at start-up (reported then), and published without being found
-	// (reported once).
-	private final Set<Class<?>> leftOut = ConcurrentHashMap.newKeySet();
-
-	private final Set<Class<?>> unregistered = ConcurrentHashMap.newKeySet();
+	// Classes without a version that were reported already: left out at start-up, or
+	// published without having been found (once).
+	private final Set<Class<?>> reported = ConcurrentHashMap.newKeySet();
 
 	EventSchemaRegistration(Supplier<List<Class<?>>> eventClasses, EventSchemaGenerator generator,
 			EventSchemaRegistry registry, SchemaCompatibility compatibility) {
@@ -56,42 +52,34 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		Map<String, EventSchema> byType = new LinkedHashMap<>();
-		Map<String, List<Class<?>>> classesByType = new LinkedHashMap<>();
-		Set<String> ambiguous = new LinkedHashSet<>();
+		Map<String, Map<Class<?>, EventSchema>> byType = new LinkedHashMap<>();
 		for (Class<?> eventClass : this.eventClasses.get()) {
-			EventSchema schema;
 			try {
-				schema = this.generator.generate(eventClass);
+				EventSchema schema = this.generator.generate(eventClass);
+				// A blank aggregate type: the publisher refuses the class with its own report.
+				if (!schema.aggregateType().isBlank()) {
+					String key = schema.aggregateType() + "/" + schema.eventType();
+					byType.computeIfAbsent(key, (type) -> new LinkedHashMap<>()).put(eventClass, schema);
+				}
 			}
 			catch (IllegalArgumentException ex) {
 				logger.warn("The schema of {} is not registered, so changes to it are not checked: {}",
 						eventClass.getName(), ex.getMessage());
-				this.leftOut.add(eventClass);
-				continue;
-			}
-			if (schema.aggregateType().isBlank()) {
-				// The publisher refuses it with its own report.
-				continue;
-			}
-			String key = schema.aggregateType() + "/" + schema.eventType();
-			EventSchema other = byType.putIfAbsent(key, schema);
-			classesByType.computeIfAbsent(key, (type) -> new ArrayList<>()).add(eventClass);
-			if (other != null && !other.fingerprint().equals(schema.fingerprint())) {
-				ambiguous.add(key);
+				this.reported.add(eventClass);
 			}
 		}
-		for (String key : ambiguous) {
-			EventSchema schema = byType.remove(key);
-			this.leftOut.addAll(classesByType.get(key));
-			logger.warn("Event type '{}' (aggregate type '{}') is published by classes whose events differ, {}, so its "
-					+ "schema is not registered and changes to it are not checked. Give each class an event type of "
-					+ "its own: @OutboxEvent(type = \"...\").", schema.eventType(), schema.aggregateType(),
-					classesByType.get(key).stream().map(Class::getName).toList());
-		}
-		byType.forEach((key, schema) -> {
-			int version = register(schema, classesByType.get(key).get(0));
-			classesByType.get(key).forEach((eventClass) -> this.versions.put(eventClass, version));
+		byType.values().forEach((classes) -> {
+			EventSchema schema = classes.values().iterator().next();
+			if (classes.values().stream().map(EventSchema::fingerprint).distinct().count() > 1) {
+				logger.warn("Event type '{}' (aggregate type '{}') is published by classes whose events differ, {}, so "
+						+ "its schema is not registered and changes to it are not checked. Give each class an event "
+						+ "type of its own: @OutboxEvent(type = \"...\").", schema.eventType(), schema.aggregateType(),
+						classes.keySet().stream().map(Class::getName).toList());
+				this.reported.addAll(classes.keySet());
+				return;
+			}
+			int version = register(schema, classes.keySet().iterator().next());
+			classes.keySet().forEach((eventClass) -> this.versions.put(eventClass, version));
 		});
 		logger.debug("Event schemas registered: {}", this.versions);
 	}
@@ -121,8 +109,7 @@ final class EventSchemaRegistration implements SmartInitializingSingleton, Event
 	@Override
 	public @Nullable Integer versionOf(Class<?> eventClass) {
 		Integer version = this.versions.get(eventClass);
-		if (version == null && OutboxEventType.of(eventClass) != null && this.unregistered.add(eventClass)
-				&& !this.leftOut.contains(eventClass)) {
+		if (version == null && OutboxEventType.of(eventClass) != null && this.reported.add(eventClass)) {
 			logger.warn("The event class {} was not found at start-up, so its schema is not registered, changes to "
 					+ "it are not checked and its events carry no eventSchemaVersion header. Move it under the "
 					+ "application's package, or name its package in outbox.schema.packages.", eventClass.getName());

@@ -1,5 +1,8 @@
 package io.github.outbox.contract;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import javax.sql.DataSource;
 
 import io.github.outbox.schema.OutboxTable;
@@ -65,14 +68,15 @@ final class JdbcEventSchemaRegistry implements EventSchemaRegistry {
 
 	private int registerLocked(EventSchema schema, SchemaCompatibility compatibility) {
 		lock(schema).acquireForTransaction(this.jdbc);
-		SchemaVersions versions = new SchemaVersions();
+		Map<Integer, EventSchema> registered = new TreeMap<>();
 		this.jdbc.query(
 				"SELECT version, schema::text FROM " + this.table.qualifiedEventSchemaName()
-						+ " WHERE aggregate_type = ? AND event_type = ? ORDER BY version",
+						+ " WHERE aggregate_type = ? AND event_type = ?",
 				(row) -> {
-					versions.with(row.getInt(1), EventSchema.parse(row.getString(2)));
+					registered.put(row.getInt(1),
+							EventSchema.read(schema.aggregateType(), schema.eventType(), "", row.getString(2)));
 				}, schema.aggregateType(), schema.eventType());
-		SchemaVersions.Registration registration = versions.register(schema, compatibility);
+		SchemaVersions.Registration registration = new SchemaVersions(registered).register(schema, compatibility);
 		if (!registration.added()) {
 			logger.debug("{} is registered as version {}", schema, registration.version());
 			return registration.version();

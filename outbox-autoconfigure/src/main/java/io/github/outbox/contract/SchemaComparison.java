@@ -45,13 +45,9 @@ final class SchemaComparison {
 	}
 
 	private static void compare(String path, JsonNode reader, JsonNode writer, List<Difference> differences) {
-		List<JsonNode> writerAlternatives = alternatives(writer);
 		List<JsonNode> readerAlternatives = alternatives(reader);
-		if (writerAlternatives.size() == 1 && readerAlternatives.size() == 1) {
-			compareOne(path, reader, writer, differences);
-			return;
-		}
-		for (JsonNode alternative : writerAlternatives) {
+		// Each writer's alternative against the reader's that accepts most of it.
+		for (JsonNode alternative : alternatives(writer)) {
 			List<Difference> closest = null;
 			for (JsonNode candidate : readerAlternatives) {
 				List<Difference> found = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.github.outbox.contract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -52,21 +53,37 @@ final class SchemaFiles {
 	 */
 	static Map<Integer, EventSchema> onClassPath(@Nullable ClassLoader classLoader, String aggregateType,
 			String eventType) {
-		ResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(classLoader);
+		return read(new PathMatchingResourcePatternResolver(classLoader),
+				ResourcePatternResolver.CLASSPATH_ALL_URL_PREFIX + CLASS_PATH_LOCATION, aggregateType, eventType);
+	}
+
+	/**
+	 * Reads the versions of an event type kept in a directory.
+	 * @param directory the directory, such as {@code src/main/resources/outbox/schemas}
+	 * @param aggregateType the aggregate type
+	 * @param eventType the event type
+	 * @return the schemas by version
+	 */
+	static Map<Integer, EventSchema> inDirectory(Path directory, String aggregateType, String eventType) {
+		return read(new PathMatchingResourcePatternResolver(), directory.toUri().toString(), aggregateType, eventType);
+	}
+
+	private static Map<Integer, EventSchema> read(ResourcePatternResolver resolver, String location,
+			String aggregateType, String eventType) {
+		String folder = location.endsWith("/") ? location : location + "/";
 		Map<Integer, EventSchema> versions = new TreeMap<>();
 		try {
-			for (Resource resource : resolver.getResources(ResourcePatternResolver.CLASSPATH_ALL_URL_PREFIX
-					+ CLASS_PATH_LOCATION + "/" + aggregateType + "/" + eventType + ".v*.json")) {
+			for (Resource resource : resolver.getResources(folder + aggregateType + "/" + eventType + ".v*.json")) {
 				Integer version = version(String.valueOf(resource.getFilename()), eventType);
 				if (version != null) {
-					versions.put(version, EventSchema.of(aggregateType, eventType,
-							"schema file " + resource.getFilename(),
-							EventSchema.parse(resource.getContentAsString(StandardCharsets.UTF_8))));
+					versions.put(version, EventSchema.read(aggregateType, eventType,
+							"schema file " + resource.getFilename(), resource.getContentAsString(StandardCharsets.UTF_8)));
 				}
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Reading the schema files of event type '" + eventType + "' failed", ex);
+			throw new UncheckedIOException("Reading the schema files of event type '" + eventType + "' in " + location
+					+ " failed", ex);
 		}
 		return versions;
 	}

@@ -21,16 +21,14 @@ final class SchemaVersions {
 	private final Map<String, Integer> byFingerprint = new HashMap<>();
 
 	/**
-	 * Adds a registered version.
-	 * @param version its number
-	 * @param schema its schema
-	 * @return this
+	 * Creates the versions of an event type.
+	 * @param versions its registered versions by number
 	 */
-	SchemaVersions with(int version, JsonNode schema) {
-		EventSchema canonical = EventSchema.of("", "", "", schema);
-		this.schemas.put(version, canonical.schema());
-		this.byFingerprint.put(canonical.fingerprint(), version);
-		return this;
+	SchemaVersions(Map<Integer, EventSchema> versions) {
+		versions.forEach((version, schema) -> {
+			this.schemas.put(version, schema.schema());
+			this.byFingerprint.put(schema.fingerprint(), version);
+		});
 	}
 
 	/**

@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.outbox.ReceivedEvent;
+import io.github.outbox.support.EventSchemaVersions;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.MethodParameter;
@@ -44,6 +46,9 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 
 	private final Upcasters upcasters;
 
+	// Payloads to upcast are read as trees with their decimals exact.
+	private final ObjectReader treeReader;
+
 	ReceivedEventArgumentResolver(JsonMapper jsonMapper) {
 		this(jsonMapper, Upcasters.NONE);
 	}
@@ -51,6 +56,7 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 	ReceivedEventArgumentResolver(JsonMapper jsonMapper, Upcasters upcasters) {
 		this.jsonMapper = jsonMapper;
 		this.upcasters = upcasters;
+		this.treeReader = jsonMapper.readerFor(JsonNode.class).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 	}
 
 	@Override
@@ -103,14 +109,12 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 			}
 		});
 		String type = string(headers.get(EVENT_TYPE));
-		ReceivedEvent<?> unread = new ReceivedEvent<>(id, type, string(key), "", others, String.valueOf(topic),
-				(partition instanceof Number number) ? number.intValue() : -1,
+		Object upcast = upcast(type, EventSchemaVersions.parse(others.get(EventSchemaVersions.HEADER)), payload, id,
+				where);
+		return new ReceivedEvent<>(id, type, string(key), read(concrete(payloadType, type, id, where), upcast, id, where),
+				others, String.valueOf(topic), (partition instanceof Number number) ? number.intValue() : -1,
 				(offset instanceof Number number) ? number.longValue() : -1,
 				(timestamp instanceof Number number) ? number.longValue() : -1);
-		Object upcast = upcast(type, unread.schemaVersion(), payload, id, where);
-		return new ReceivedEvent<>(id, type, unread.aggregateId(),
-				read(concrete(payloadType, type, id, where), upcast, id, where), others, unread.topic(),
-				unread.partition(), unread.offset(), unread.timestamp());
 	}
 
 	// A payload of an older schema version goes through the application's upcasters first: as
@@ -118,20 +122,16 @@ final class ReceivedEventArgumentResolver implements HandlerMethodArgumentResolv
 	// class's shape, not the version's, and is left alone.
 	private @Nullable Object upcast(@Nullable String type, @Nullable Integer version, @Nullable Object payload,
 			String id, String where) {
-		if (type == null || version == null || !this.upcasters.apply(type, version)) {
+		if (type == null || version == null || !this.upcasters.appliesTo(type, version)) {
 			return payload;
 		}
 		JsonNode tree;
 		try {
 			if (payload instanceof String json) {
-				tree = this.jsonMapper.readerFor(JsonNode.class)
-					.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-					.readValue(json);
+				tree = this.treeReader.readValue(json);
 			}
 			else if (payload instanceof byte[] json) {
-				tree = this.jsonMapper.readerFor(JsonNode.class)
-					.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-					.readValue(json);
+				tree = this.treeReader.readValue(json);
 			}
 			else if (payload instanceof JsonNode node) {
 				tree = node.deepCopy();

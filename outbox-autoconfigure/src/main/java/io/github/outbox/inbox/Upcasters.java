@@ -37,7 +37,7 @@ final class Upcasters {
 	 * @param version the payload's version
 	 * @return whether an upcaster reads that version or a later one
 	 */
-	boolean apply(String eventType, int version) {
+	boolean appliesTo(String eventType, int version) {
 		NavigableMap<Integer, OutboxEventUpcaster> steps = this.byEventType.get(eventType);
 		return steps != null && !steps.tailMap(version, true).isEmpty();
 	}

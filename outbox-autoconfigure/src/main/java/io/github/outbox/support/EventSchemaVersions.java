@@ -26,6 +26,23 @@ public interface EventSchemaVersions {
 	EventSchemaVersions NONE = (eventClass) -> null;
 
 	/**
+	 * Reads a {@value #HEADER} header.
+	 * @param header the header's value
+	 * @return the version, or {@code null} if there is none or it is not a number
+	 */
+	static @Nullable Integer parse(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		try {
+			return Integer.valueOf(header.trim());
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Returns the registered schema version of an event class.
 	 * @param eventClass the class of a published event
 	 * @return its version, or {@code null} if it has none

@@ -1,5 +1,7 @@
 package io.github.outbox.support;
 
+import java.util.Optional;
+
 import io.github.outbox.OutboxEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,24 @@ import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
  */
 public record OutboxEventType(String aggregateType, String eventType) {
 
+	// Read once per class: the publisher asks for every event it writes.
+	private static final ClassValue<Optional<OutboxEventType>> types = new ClassValue<>() {
+
+		@Override
+		protected Optional<OutboxEventType> computeValue(Class<?> eventClass) {
+			MergedAnnotation<OutboxEvent> annotation = MergedAnnotations
+				.from(eventClass, SearchStrategy.TYPE_HIERARCHY)
+				.get(OutboxEvent.class);
+			if (!annotation.isPresent()) {
+				return Optional.empty();
+			}
+			String type = annotation.getString("type");
+			return Optional.of(new OutboxEventType(annotation.getString("aggregateType"),
+					type.isBlank() ? eventClass.getSimpleName() : type));
+		}
+
+	};
+
 	/**
 	 * Reads the annotation of an event class, found on the class, its superclasses and its
 	 * interfaces, directly or as a meta-annotation.
@@ -27,14 +47,7 @@ public record OutboxEventType(String aggregateType, String eventType) {
 	 * @return what the annotation names, or {@code null} if the class is not an outbox event
 	 */
 	public static @Nullable OutboxEventType of(Class<?> eventClass) {
-		MergedAnnotation<OutboxEvent> annotation = MergedAnnotations.from(eventClass, SearchStrategy.TYPE_HIERARCHY)
-			.get(OutboxEvent.class);
-		if (!annotation.isPresent()) {
-			return null;
-		}
-		String type = annotation.getString("type");
-		return new OutboxEventType(annotation.getString("aggregateType"),
-				type.isBlank() ? eventClass.getSimpleName() : type);
+		return types.get(eventClass).orElse(null);
 	}
 
 	@Override
