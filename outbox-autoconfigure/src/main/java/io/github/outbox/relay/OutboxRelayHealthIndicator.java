@@ -73,6 +73,10 @@ final class OutboxRelayHealthIndicator extends AbstractHealthIndicator {
 		if (lastDelivery != null) {
 			builder.withDetail("lastDelivery", lastDelivery.toString());
 		}
+		Instant kafkaUnavailable = (this.kafka != null) ? this.kafka.unavailableSince() : null;
+		if (kafkaUnavailable != null) {
+			builder.withDetail("kafkaUnavailableSince", kafkaUnavailable.toString());
+		}
 		SlotState state = sample.state();
 		if (state != null) {
 			builder.withDetail("slotActive", state.active())

@@ -85,8 +85,11 @@ public final class DevServicesAutoConfiguration {
 	static class KafkaDevService {
 
 		@Bean(destroyMethod = "close")
-		EmbeddedKafkaServer devServicesKafka() {
-			return EmbeddedKafkaServer.start();
+		EmbeddedKafkaServer devServicesKafka(Environment environment) {
+			// Behind a proxy that can be cut, for applications that simulate Kafka outages.
+			boolean outageSwitch = environment.getProperty("outbox.dev-services.kafka.outage-switch", Boolean.class,
+					false);
+			return outageSwitch ? EmbeddedKafkaServer.startWithOutageSwitch() : EmbeddedKafkaServer.start();
 		}
 
 		@Bean

@@ -79,6 +79,42 @@ class OrderFlowIntegrationTests {
 	}
 
 	@Test
+	void consoleServesItsPageAndThePipelinesFiguresAsActuatorEndpoints() {
+		String page = this.http.get()
+			.uri("/actuator/outboxconsole")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.TEXT_HTML)
+			.returnResult(String.class)
+			.getResponseBody();
+		assertThat(page).contains("id=\"stage-relay\"").contains("outboxconsole/pipeline");
+		String id = id(place("erin", "3.00"));
+		awaitView(id, "PLACED");
+		await().atMost(DELIVERY).untilAsserted(() -> {
+			Map<String, Object> pipeline = this.http.get()
+				.uri("/actuator/outboxconsole/pipeline")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.returnResult(JSON)
+				.getResponseBody();
+			assertThat(pipeline).extractingByKey("relay")
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsEntry("status", "UP")
+				.containsEntry("state", "relaying");
+			assertThat(pipeline).extractingByKey("kafka")
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsEntry("reachable", true)
+				.extractingByKey("topics")
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsKey("outbox.event.order");
+		});
+		this.http.get().uri("/actuator/outboxconsole/other").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void placedOrderAppearsInTheProjection() {
 		Map<String, Object> order = place("alice", "42.50");
 		assertThat(order).containsEntry("customer", "alice").containsEntry("status", "PLACED");

@@ -1,0 +1,201 @@
+package io.github.outbox.sample.lab;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.outbox.sample.lab.FailureLab.Experiment;
+import io.github.outbox.sample.lab.LabVerdict.Counts;
+import io.github.outbox.sample.lab.RecordLog.Seen;
+import io.github.outbox.schema.OutboxTable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Compares, for the events of an experiment, what the outbox table holds (the truth: what
+ * committed), what the record log read from Kafka and what the audit log applied: lost,
+ * duplicated, applied twice, out of order per order; and says for each fault whether it was
+ * absorbed or broke something. An event not delivered yet is in flight until 30 s after every
+ * fault ended; then it is lost.
+ */
+final class ExperimentVerifier {
+
+	static final long LATE_MILLIS = 30_000;
+
+	private static final long SETTLED_MILLIS = 5_000;
+
+	private static final String DOCS = "https://github.com/outbox/outbox/blob/main/";
+
+	private final JdbcTemplate jdbc;
+
+	private final OutboxTable table;
+
+	ExperimentVerifier(JdbcTemplate jdbc, OutboxTable table) {
+		this.jdbc = jdbc;
+		this.table = table;
+	}
+
+	LabVerdict verify(Experiment experiment, double skippedNow, boolean inboxOn) {
+		long now = System.currentTimeMillis();
+		LocalDateTime since = LocalDateTime.ofInstant(Instant.ofEpochMilli(experiment.startedAt), ZoneOffset.UTC);
+		// The truth, in the order each order's events were written (time-ordered ids).
+		Map<String, Committed> truth = new LinkedHashMap<>();
+		Map<String, Integer> rank = new HashMap<>();
+		this.jdbc.query("SELECT id::text, aggregateid, created_at FROM " + this.table.qualifiedName()
+				+ " WHERE aggregatetype = 'order' AND created_at >= ? ORDER BY id", (row) -> {
+					Committed event = new Committed(row.getString(1), row.getString(2),
+							row.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli());
+					truth.put(event.id(), event);
+					rank.put(event.id(), rank.size());
+				}, since);
+		List<Problem> problems = new ArrayList<>();
+
+		Set<String> delivered = new HashSet<>();
+		Map<String, Integer> lastDelivered = new HashMap<>();
+		long duplicates = 0;
+		long misrouted = 0;
+		long outOfOrder = 0;
+		List<Seen> duplicateRecords = new ArrayList<>();
+		for (Seen record : experiment.records.seen()) {
+			Committed event = (record.eventId() != null) ? truth.get(record.eventId()) : null;
+			if (event == null) {
+				continue;
+			}
+			if (!event.orderId().equals(record.key())) {
+				misrouted++;
+				problems.add(new Problem(record.receivedAt(), "misrouted"));
+			}
+			if (!delivered.add(event.id())) {
+				duplicates++;
+				duplicateRecords.add(record);
+				continue;
+			}
+			Integer previous = lastDelivered.put(event.orderId(), rank.get(event.id()));
+			if (previous != null && previous > rank.get(event.id())) {
+				outOfOrder++;
+				problems.add(new Problem(record.receivedAt(), "out of order"));
+			}
+		}
+
+		Map<String, Integer> applications = new HashMap<>();
+		Map<String, Integer> lastApplied = new HashMap<>();
+		long[] appliedTwice = { 0 };
+		long[] appliedOutOfOrder = { 0 };
+		this.jdbc.query("SELECT event_id::text, logged_at FROM audit_log WHERE logged_at >= ? ORDER BY position", (row) -> {
+			String id = row.getString(1);
+			Committed event = truth.get(id);
+			if (event == null) {
+				return;
+			}
+			long at = row.getTimestamp(2).getTime();
+			if (applications.merge(id, 1, Integer::sum) == 2) {
+				appliedTwice[0]++;
+				problems.add(new Problem(at, "applied twice"));
+			}
+			else if (applications.get(id) == 1) {
+				Integer previous = lastApplied.put(event.orderId(), rank.get(id));
+				if (previous != null && previous > rank.get(id)) {
+					appliedOutOfOrder[0]++;
+					problems.add(new Problem(at, "applied out of order"));
+				}
+			}
+		}, Timestamp.from(Instant.ofEpochMilli(experiment.startedAt)));
+
+		boolean faultActive = experiment.faults.stream().anyMatch(FaultRun::active);
+		long quietSince = experiment.faults.stream()
+			.mapToLong((run) -> run.active() ? now : run.endedAt())
+			.max()
+			.orElse(experiment.startedAt);
+		long lost = 0;
+		long inFlight = 0;
+		long inFlightLong = 0;
+		for (Committed event : truth.values()) {
+			if (!delivered.contains(event.id())) {
+				boolean late = !faultActive && now - Math.max(event.createdAt(), quietSince) > LATE_MILLIS;
+				if (late) {
+					lost++;
+					problems.add(new Problem(event.createdAt(), "lost"));
+				}
+				else {
+					inFlight++;
+					if (now - event.createdAt() > SETTLED_MILLIS) {
+						inFlightLong++;
+					}
+				}
+			}
+		}
+		Counts counts = new Counts(truth.size(), delivered.size(), applications.size(), inFlight, lost, duplicates,
+				Math.round(skippedNow - experiment.skippedAtStart), appliedTwice[0], outOfOrder + appliedOutOfOrder[0],
+				misrouted);
+		List<LabVerdict.Fault> faults = faults(experiment, problems, duplicateRecords, skippedNow, inboxOn, inFlightLong);
+		boolean broken = !problems.isEmpty();
+		// The workload keeps writing: a few events are always on their way.
+		boolean settled = !faultActive && inFlightLong == 0;
+		String headline = broken
+				? "Broken: " + lost + " lost, " + appliedTwice[0] + " applied twice, " + counts.outOfOrder()
+						+ " out of order, " + misrouted + " misrouted"
+				: settled ? "Nothing lost, nothing applied twice, order held: " + truth.size()
+						+ " events committed, delivered and applied once"
+						: "Running: " + inFlightLong + " events on their way for more than 5 s, nothing lost so far";
+		return new LabVerdict(true, !broken && settled, headline, counts, faults);
+	}
+
+	private List<LabVerdict.Fault> faults(Experiment experiment, List<Problem> problems, List<Seen> duplicates,
+			double skippedNow, boolean inboxOn, long delayed) {
+		List<LabVerdict.Fault> results = new ArrayList<>();
+		List<FaultRun> runs = experiment.faults;
+		for (int i = 0; i < runs.size(); i++) {
+			FaultRun run = runs.get(i);
+			long from = run.startedAt;
+			long until = (i + 1 < runs.size()) ? runs.get(i + 1).startedAt : Long.MAX_VALUE;
+			Map<String, Long> broke = new LinkedHashMap<>();
+			problems.stream()
+				.filter((problem) -> problem.at() >= from && problem.at() < until)
+				.forEach((problem) -> broke.merge(problem.what(), 1L, Long::sum));
+			long sentAgain = duplicates.stream()
+				.filter((record) -> record.receivedAt() >= from && record.receivedAt() < until)
+				.count();
+			double skippedUntil = (i + 1 < runs.size()) ? runs.get(i + 1).skippedAtStart : skippedNow;
+			long skipped = Math.round(skippedUntil - run.skippedAtStart);
+			String outcome;
+			String explanation;
+			if (!broke.isEmpty()) {
+				outcome = "broke";
+				List<String> parts = new ArrayList<>();
+				broke.forEach((what, count) -> parts.add(count + " " + what));
+				explanation = String.join(", ", parts) + "."
+						+ (!inboxOn && broke.containsKey("applied twice")
+								? " The audit log's inbox is switched off: nothing recognised the events Kafka delivered again."
+								: "");
+			}
+			else if (run.active() || (until == Long.MAX_VALUE && delayed > 0)) {
+				outcome = "running";
+				explanation = run.fault.description;
+			}
+			else {
+				outcome = "absorbed";
+				explanation = run.fault.absorbed.formatted(DataSize.ofBytes((long) run.maxRetainedWal()).toKilobytes() + " KB")
+						+ " " + sentAgain + " record(s) arrived twice on Kafka; the inbox skipped " + skipped + ".";
+			}
+			results.add(new LabVerdict.Fault(run.fault.id, run.fault.label, run.startedAt, outcome, explanation,
+					DOCS + run.fault.docs));
+		}
+		return results;
+	}
+
+	private record Committed(String id, String orderId, long createdAt) {
+	}
+
+	private record Problem(long at, String what) {
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.github.outbox.sample.lab;
+
+/**
+ * One fault fired during an experiment.
+ */
+final class FaultRun {
+
+	final LabFault fault;
+
+	final long startedAt;
+
+	// Counter value of the audit log's skipped duplicates when the fault was fired.
+	final double skippedAtStart;
+
+	private volatile long endedAt = -1;
+
+	private volatile double maxRetainedWal;
+
+	FaultRun(LabFault fault, long startedAt, double skippedAtStart) {
+		this.fault = fault;
+		this.startedAt = startedAt;
+		this.skippedAtStart = skippedAtStart;
+	}
+
+	void end() {
+		this.endedAt = System.currentTimeMillis();
+	}
+
+	boolean active() {
+		return this.endedAt < 0;
+	}
+
+	long endedAt() {
+		return this.endedAt;
+	}
+
+	void retainedWal(double bytes) {
+		if (bytes > this.maxRetainedWal) {
+			this.maxRetainedWal = bytes;
+		}
+	}
+
+	double maxRetainedWal() {
+		return this.maxRetainedWal;
+	}
+
+}
