@@ -54,7 +54,8 @@ class TryItOut {
 						+ "-d '{\"customer\":\"alice\",\"total\":42.50}'",
 				"  curl -s " + baseUrl + "/order-views",
 				"  curl -s -X POST " + baseUrl + "/orders/<id>/cancel -H 'Content-Type: application/json' "
-						+ "-d '{\"reason\":\"changed my mind\"}'");
+						+ "-d '{\"reason\":\"changed my mind\"}'",
+				"Watch the pipeline, and fire faults at it: " + baseUrl + "/actuator/outboxconsole");
 		return lines.stream().collect(Collectors.joining(System.lineSeparator()));
 	}
 

@@ -19,7 +19,8 @@ class TryItOutTests {
 			.contains("curl -s -X POST http://localhost:8080/orders -H 'Content-Type: application/json' "
 					+ "-d '{\"customer\":\"alice\",\"total\":42.50}'")
 			.contains("curl -s http://localhost:8080/order-views")
-			.contains("curl -s -X POST http://localhost:8080/orders/<id>/cancel");
+			.contains("curl -s -X POST http://localhost:8080/orders/<id>/cancel")
+			.contains("http://localhost:8080/actuator/outboxconsole");
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.github.outbox.sample.lab;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.outbox.Inbox;
 import io.github.outbox.ReceivedEvent;
@@ -29,6 +30,8 @@ class AuditLog {
 
 	private final AtomicInteger failNext = new AtomicInteger();
 
+	private final AtomicLong failures = new AtomicLong();
+
 	AuditLog(Entries entries) {
 		this.entries = entries;
 	}
@@ -36,6 +39,7 @@ class AuditLog {
 	@KafkaListener(id = CONSUMER, topics = "outbox.event.order")
 	void on(ReceivedEvent<OrderEvent> event) {
 		if (this.failNext.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+			this.failures.incrementAndGet();
 			throw new IllegalStateException("The failure lab made the audit log fail on event " + event.id());
 		}
 		if (this.inbox.get()) {
@@ -52,6 +56,10 @@ class AuditLog {
 
 	boolean usesInbox() {
 		return this.inbox.get();
+	}
+
+	long failures() {
+		return this.failures.get();
 	}
 
 	void failNext(int events) {

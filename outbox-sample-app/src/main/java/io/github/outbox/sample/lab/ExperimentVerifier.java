@@ -44,7 +44,7 @@ final class ExperimentVerifier {
 		this.table = table;
 	}
 
-	LabVerdict verify(Experiment experiment, double skippedNow, boolean inboxOn) {
+	LabVerdict verify(Experiment experiment, double skippedNow, long failuresNow, boolean inboxOn) {
 		long now = System.currentTimeMillis();
 		LocalDateTime since = LocalDateTime.ofInstant(Instant.ofEpochMilli(experiment.startedAt), ZoneOffset.UTC);
 		// The truth, in the order each order's events were written (time-ordered ids).
@@ -65,6 +65,7 @@ final class ExperimentVerifier {
 		long misrouted = 0;
 		long outOfOrder = 0;
 		List<Seen> duplicateRecords = new ArrayList<>();
+		List<Seen> firsts = new ArrayList<>();
 		for (Seen record : experiment.records.seen()) {
 			Committed event = (record.eventId() != null) ? truth.get(record.eventId()) : null;
 			if (event == null) {
@@ -79,6 +80,7 @@ final class ExperimentVerifier {
 				duplicateRecords.add(record);
 				continue;
 			}
+			firsts.add(record);
 			Integer previous = lastDelivered.put(event.orderId(), rank.get(event.id()));
 			if (previous != null && previous > rank.get(event.id())) {
 				outOfOrder++;
@@ -136,7 +138,9 @@ final class ExperimentVerifier {
 		Counts counts = new Counts(truth.size(), delivered.size(), applications.size(), inFlight, lost, duplicates,
 				Math.round(skippedNow - experiment.skippedAtStart), appliedTwice[0], outOfOrder + appliedOutOfOrder[0],
 				misrouted);
-		List<LabVerdict.Fault> faults = faults(experiment, problems, duplicateRecords, skippedNow, inboxOn, inFlightLong);
+		Deliveries deliveries = new Deliveries(truth, firsts, duplicateRecords);
+		List<LabVerdict.Fault> faults = faults(experiment, problems, deliveries, skippedNow, failuresNow, inboxOn,
+				inFlightLong);
 		boolean broken = !problems.isEmpty();
 		// The workload keeps writing: a few events are always on their way.
 		boolean settled = !faultActive && inFlightLong == 0;
@@ -149,8 +153,8 @@ final class ExperimentVerifier {
 		return new LabVerdict(true, !broken && settled, headline, counts, faults);
 	}
 
-	private List<LabVerdict.Fault> faults(Experiment experiment, List<Problem> problems, List<Seen> duplicates,
-			double skippedNow, boolean inboxOn, long delayed) {
+	private List<LabVerdict.Fault> faults(Experiment experiment, List<Problem> problems, Deliveries deliveries,
+			double skippedNow, long failuresNow, boolean inboxOn, long delayed) {
 		List<LabVerdict.Fault> results = new ArrayList<>();
 		List<FaultRun> runs = experiment.faults;
 		for (int i = 0; i < runs.size(); i++) {
@@ -161,11 +165,14 @@ final class ExperimentVerifier {
 			problems.stream()
 				.filter((problem) -> problem.at() >= from && problem.at() < until)
 				.forEach((problem) -> broke.merge(problem.what(), 1L, Long::sum));
-			long sentAgain = duplicates.stream()
+			long sentAgain = deliveries.duplicates()
+				.stream()
 				.filter((record) -> record.receivedAt() >= from && record.receivedAt() < until)
 				.count();
-			double skippedUntil = (i + 1 < runs.size()) ? runs.get(i + 1).skippedAtStart : skippedNow;
-			long skipped = Math.round(skippedUntil - run.skippedAtStart);
+			FaultRun next = (i + 1 < runs.size()) ? runs.get(i + 1) : null;
+			long skipped = Math.round(((next != null) ? next.skippedAtStart : skippedNow) - run.skippedAtStart);
+			long failed = ((next != null) ? next.failuresAtStart : failuresNow) - run.failuresAtStart;
+			double firstDelivery = deliveries.firstAfter(from);
 			String outcome;
 			String explanation;
 			if (!broke.isEmpty()) {
@@ -177,14 +184,21 @@ final class ExperimentVerifier {
 								? " The audit log's inbox is switched off: nothing recognised the events Kafka delivered again."
 								: "");
 			}
-			else if (run.active() || (until == Long.MAX_VALUE && delayed > 0)) {
+			else if (run.active() || firstDelivery < 0 || (until == Long.MAX_VALUE && delayed > 0)) {
 				outcome = "running";
 				explanation = run.fault.description;
 			}
 			else {
 				outcome = "absorbed";
-				explanation = run.fault.absorbed.formatted(DataSize.ofBytes((long) run.maxRetainedWal()).toKilobytes() + " KB")
-						+ " " + sentAgain + " record(s) arrived twice on Kafka; the inbox skipped " + skipped + ".";
+				StringBuilder text = new StringBuilder(run.fault.absorbed.formatted(size(run.maxRetainedWal())));
+				text.append(" The first event written after it reached Kafka ")
+					.append(String.format("%.1f", firstDelivery))
+					.append(" s later; ");
+				text.append(sentAgain).append(" record(s) arrived twice on Kafka and the inbox skipped ").append(skipped);
+				if (failed > 0) {
+					text.append("; the audit log failed ").append(failed).append(" deliveries, each retried");
+				}
+				explanation = text.append('.').toString();
 			}
 			results.add(new LabVerdict.Fault(run.fault.id, run.fault.label, run.startedAt, outcome, explanation,
 					DOCS + run.fault.docs));
@@ -192,7 +206,29 @@ final class ExperimentVerifier {
 		return results;
 	}
 
+	private static String size(double bytes) {
+		DataSize size = DataSize.ofBytes((long) bytes);
+		return (size.toMegabytes() >= 1) ? size.toMegabytes() + " MB" : size.toKilobytes() + " KB";
+	}
+
 	private record Committed(String id, String orderId, long createdAt) {
+	}
+
+	// First deliveries and duplicates, as the record log read them.
+	private record Deliveries(Map<String, Committed> truth, List<Seen> firsts, List<Seen> duplicates) {
+
+		// Seconds from a moment to the first delivery of an event written after it, or -1.
+		double firstAfter(long moment) {
+			return this.firsts.stream()
+				.filter((record) -> this.truth.get(record.eventId()).createdAt() >= moment)
+				.mapToLong(Seen::receivedAt)
+				.min()
+				.stream()
+				.mapToDouble((at) -> (at - moment) / 1000.0)
+				.findFirst()
+				.orElse(-1);
+		}
+
 	}
 
 	private record Problem(long at, String what) {

@@ -111,8 +111,9 @@ class FailureLab implements DisposableBean {
 		if (previous != null) {
 			previous.close();
 		}
-		Experiment started = new Experiment(System.currentTimeMillis(), new RecordLog(this.consumers, TOPIC),
-				skippedDuplicates());
+		// The record log is positioned first: every event written after the start reaches it.
+		RecordLog records = new RecordLog(this.consumers, TOPIC);
+		Experiment started = new Experiment(System.currentTimeMillis(), records, skippedDuplicates());
 		this.experiment = started;
 		this.scheduler.execute(() -> steadyWorkload(started));
 		logger.info("Failure lab: experiment started");
@@ -135,7 +136,7 @@ class FailureLab implements DisposableBean {
 		if (experiment == null || experiment.closed()) {
 			experiment = start();
 		}
-		FaultRun run = new FaultRun(fault, System.currentTimeMillis(), skippedDuplicates());
+		FaultRun run = new FaultRun(fault, System.currentTimeMillis(), skippedDuplicates(), this.auditLog.failures());
 		experiment.faults.add(run);
 		logger.info("Failure lab: {}", fault.label);
 		switch (fault) {
@@ -184,6 +185,10 @@ class FailureLab implements DisposableBean {
 
 	void useInbox(boolean on) {
 		this.auditLog.useInbox(on);
+	}
+
+	long failures() {
+		return this.auditLog.failures();
 	}
 
 	boolean usesInbox() {

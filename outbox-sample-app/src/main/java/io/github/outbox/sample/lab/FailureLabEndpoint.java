@@ -50,7 +50,8 @@ class FailureLabEndpoint {
 			return null;
 		}
 		Experiment experiment = this.lab.experiment();
-		return (experiment != null) ? this.verifier.verify(experiment, this.lab.skippedDuplicates(), this.lab.usesInbox())
+		return (experiment != null) ? this.verifier.verify(experiment, this.lab.skippedDuplicates(), this.lab.failures(),
+					this.lab.usesInbox())
 				: LabVerdict.none();
 	}
 

@@ -16,10 +16,14 @@ final class FaultRun {
 
 	private volatile double maxRetainedWal;
 
-	FaultRun(LabFault fault, long startedAt, double skippedAtStart) {
+	// Deliveries the audit log had failed when the fault was fired.
+	final long failuresAtStart;
+
+	FaultRun(LabFault fault, long startedAt, double skippedAtStart, long failuresAtStart) {
 		this.fault = fault;
 		this.startedAt = startedAt;
 		this.skippedAtStart = skippedAtStart;
+		this.failuresAtStart = failuresAtStart;
 	}
 
 	void end() {
