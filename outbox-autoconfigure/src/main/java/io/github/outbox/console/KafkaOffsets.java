@@ -105,17 +105,18 @@ final class KafkaOffsets implements DisposableBean {
 		String group = container.getGroupId();
 		List<String> topics = topicsOf(container);
 		if (group == null) {
-			return new Consumer(container.getListenerId(), topics, container.isRunning(), null);
+			return new Consumer(nameOf(container), topics, container.isRunning(), null);
 		}
 		Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
 			.partitionsToOffsetAndMetadata()
 			.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		long lag = 0;
 		for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
-			if (topics.contains(end.getKey().topic())) {
-				OffsetAndMetadata offset = committed.get(end.getKey());
-				// The end offsets were read first: a group may have committed past them since.
-				lag += Math.max(0, end.getValue().offset() - ((offset != null) ? offset.offset() : 0));
+			OffsetAndMetadata offset = committed.get(end.getKey());
+			// A partition the group has not committed on yet is left out rather than counted from
+			// 0; the end offsets were read first, so a group may have committed past them since.
+			if (topics.contains(end.getKey().topic()) && offset != null) {
+				lag += Math.max(0, end.getValue().offset() - offset.offset());
 			}
 		}
 		return new Consumer(group, topics, container.isRunning(), lag);
@@ -123,10 +124,14 @@ final class KafkaOffsets implements DisposableBean {
 
 	private static Kafka unreachable(List<MessageListenerContainer> containers, String problem) {
 		List<Consumer> consumers = containers.stream()
-			.map((container) -> new Consumer(String.valueOf(container.getGroupId()), topicsOf(container),
-					container.isRunning(), null))
+			.map((container) -> new Consumer(nameOf(container), topicsOf(container), container.isRunning(), null))
 			.toList();
 		return new Kafka(false, problem, Map.of(), consumers);
+	}
+
+	private static String nameOf(MessageListenerContainer container) {
+		String group = container.getGroupId();
+		return (group != null) ? group : String.valueOf(container.getListenerId());
 	}
 
 	private static List<String> topicsOf(MessageListenerContainer container) {

@@ -3,6 +3,7 @@ package io.github.outbox.console;
 import java.time.Clock;
 
 import io.github.outbox.relay.OutboxRelayAutoConfiguration;
+import io.github.outbox.relay.OutboxRelayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -47,9 +48,10 @@ public final class OutboxConsoleAutoConfiguration {
 		@ConditionalOnMissingBean
 		OutboxConsoleEndpoint outboxConsoleEndpoint(OutboxConsoleProperties properties,
 				ObjectProvider<MeterRegistry> meters, ObjectProvider<HealthContributorRegistry> health,
-				ObjectProvider<KafkaOffsets> kafka) {
+				ObjectProvider<KafkaOffsets> kafka, ObjectProvider<OutboxRelayProperties> relay) {
+			String topic = relay.getIfAvailable(OutboxRelayProperties::new).getTopic();
 			PipelineSnapshots snapshots = new PipelineSnapshots(meters.getIfUnique(), health.getIfUnique(),
-					kafka.getIfAvailable(), properties.getRefresh(), Clock.systemUTC());
+					kafka.getIfAvailable(), topic, properties.getRefresh(), Clock.systemUTC());
 			return new OutboxConsoleEndpoint(snapshots, properties.getRefresh().toMillis());
 		}
 

@@ -38,8 +38,7 @@ final class PipelineSnapshots {
 
 	static final String RELAY_HEALTH = "outboxRelay";
 
-	// The Outbox Event Router's route.topic.replacement in the shipped connector configuration.
-	private static final String TOPIC_PREFIX = "outbox.event.";
+	private static final String AGGREGATE_TYPE = "${routedByValue}";
 
 	private final @Nullable MeterRegistry meters;
 
@@ -47,33 +46,52 @@ final class PipelineSnapshots {
 
 	private final @Nullable KafkaOffsets kafka;
 
+	private final String topic;
+
 	private final Duration reuse;
 
 	private final Clock clock;
 
-	private @Nullable PipelineSnapshot last;
+	private volatile @Nullable PipelineSnapshot last;
 
+	/**
+	 * Creates a builder of snapshots.
+	 * @param meters the application's meters, if any
+	 * @param health the application's health contributors, if any
+	 * @param kafka what asks Kafka, if Kafka is configured
+	 * @param topic the relay's topic for an event, where {@code ${routedByValue}} stands for the
+	 * aggregate type ({@code outbox.relay.topic})
+	 * @param reuse how long a snapshot serves
+	 * @param clock the clock
+	 */
 	PipelineSnapshots(@Nullable MeterRegistry meters, @Nullable HealthContributorRegistry health,
-			@Nullable KafkaOffsets kafka, Duration reuse, Clock clock) {
+			@Nullable KafkaOffsets kafka, String topic, Duration reuse, Clock clock) {
 		this.meters = meters;
 		this.health = health;
 		this.kafka = kafka;
+		this.topic = topic;
 		this.reuse = reuse;
 		this.clock = clock;
 	}
 
-	synchronized PipelineSnapshot current() {
+	PipelineSnapshot current() {
 		Instant now = this.clock.instant();
-		if (this.last != null && this.last.at().plus(this.reuse).isAfter(now)) {
-			return this.last;
+		PipelineSnapshot last = this.last;
+		if (last != null && last.at().plus(this.reuse).isAfter(now)) {
+			return last;
 		}
+		// Built without a lock: a slow answer (Kafka away, the database slow) holds up only the
+		// pages that asked at that moment, and the next interval's build starts afresh.
 		Service service = service();
 		Set<String> topics = new TreeSet<>();
-		service.publishedByType().keySet().forEach((type) -> topics.add(TOPIC_PREFIX + type.substring(0, type.indexOf('/'))));
+		service.publishedByType()
+			.keySet()
+			.forEach((type) -> topics.add(this.topic.replace(AGGREGATE_TYPE, type.substring(0, type.indexOf('/')))));
 		Kafka kafka = (this.kafka != null) ? this.kafka.read(topics)
 				: new Kafka(false, "no Kafka client in this application", Map.of(), List.of());
-		this.last = new PipelineSnapshot(now, service, table(), relay(), kafka, inbox());
-		return this.last;
+		PipelineSnapshot snapshot = new PipelineSnapshot(now, service, table(), relay(), kafka, inbox());
+		this.last = snapshot;
+		return snapshot;
 	}
 
 	private Service service() {

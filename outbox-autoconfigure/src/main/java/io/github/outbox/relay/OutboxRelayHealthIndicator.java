@@ -73,7 +73,9 @@ final class OutboxRelayHealthIndicator extends AbstractHealthIndicator {
 		if (lastDelivery != null) {
 			builder.withDetail("lastDelivery", lastDelivery.toString());
 		}
-		Instant kafkaUnavailable = (this.kafka != null) ? this.kafka.unavailableSince() : null;
+		// Only a relaying instance sends: what a stopped or standing-by one last saw is stale.
+		Instant kafkaUnavailable = (this.kafka != null && this.relay != null && this.relay.state() == State.RELAYING)
+				? this.kafka.unavailableSince() : null;
 		if (kafkaUnavailable != null) {
 			builder.withDetail("kafkaUnavailableSince", kafkaUnavailable.toString());
 		}

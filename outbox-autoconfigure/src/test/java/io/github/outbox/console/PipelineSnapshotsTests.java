@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PipelineSnapshotsTests {
 
+	private static final String TOPIC = "outbox.event.${routedByValue}";
+
 	private final MeterRegistry meters = new SimpleMeterRegistry();
 
 	private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC);
@@ -49,7 +51,8 @@ class PipelineSnapshotsTests {
 		DefaultHealthContributorRegistry health = new DefaultHealthContributorRegistry();
 		health.registerContributor(PipelineSnapshots.RELAY_HEALTH, relay);
 
-		PipelineSnapshot snapshot = new PipelineSnapshots(this.meters, health, null, Duration.ofSeconds(1), this.clock)
+		PipelineSnapshot snapshot = new PipelineSnapshots(this.meters, health, null, TOPIC, Duration.ofSeconds(1),
+				this.clock)
 			.current();
 
 		assertThat(snapshot.service().published()).isEqualTo(9);
@@ -69,7 +72,7 @@ class PipelineSnapshotsTests {
 
 	@Test
 	void withoutTheRelaysHealthTheRelayIsUnknown() {
-		PipelineSnapshot snapshot = new PipelineSnapshots(this.meters, null, null, Duration.ofSeconds(1), this.clock)
+		PipelineSnapshot snapshot = new PipelineSnapshots(this.meters, null, null, TOPIC, Duration.ofSeconds(1), this.clock)
 			.current();
 		assertThat(snapshot.relay().status()).isEqualTo("UNKNOWN");
 		assertThat(snapshot.service().published()).isZero();
@@ -78,7 +81,8 @@ class PipelineSnapshotsTests {
 
 	@Test
 	void oneSnapshotServesEveryPageWithinTheInterval() {
-		PipelineSnapshots snapshots = new PipelineSnapshots(this.meters, null, null, Duration.ofSeconds(1), this.clock);
+		PipelineSnapshots snapshots = new PipelineSnapshots(this.meters, null, null, TOPIC, Duration.ofSeconds(1),
+				this.clock);
 		assertThat(snapshots.current()).isSameAs(snapshots.current());
 	}
 

@@ -249,6 +249,14 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 	}
 
 	/**
+	 * Returns whether clients reach the broker through a proxy that {@link #disconnect()} cuts.
+	 * @return whether the broker was started with an outage switch
+	 */
+	public boolean hasOutageSwitch() {
+		return this.proxy != null;
+	}
+
+	/**
 	 * Takes the broker off the network: open connections are closed and new ones refused.
 	 * @throws IllegalStateException if the broker was not started with an outage switch
 	 */

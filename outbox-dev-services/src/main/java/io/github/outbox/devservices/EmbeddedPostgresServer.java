@@ -9,8 +9,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -39,6 +47,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	private static final String USERNAME = "postgres";
 
 	private static final AtomicInteger databaseCounter = new AtomicInteger();
+
+	private static final String PID_FILE = "postmaster.pid";
+
+	// An argument of the command line PostgreSQL records in postmaster.opts: quoted or not.
+	private static final Pattern ARGUMENT = Pattern.compile("\"([^\"]*)\"|(\\S+)");
 
 	private static @Nullable EmbeddedPostgresServer shared;
 
@@ -103,7 +116,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setPGStartupWait(Duration.ofSeconds(30));
 			settings.forEach(builder::setServerConfig);
 			EmbeddedPostgres postgres = builder.start();
-			Process watchdog = ServerWatchdog.watch(postmasterPid(dataDirectory), baseDirectory);
+			Process watchdog = ServerWatchdog.watch(dataDirectory.resolve(PID_FILE), baseDirectory);
 			logger.debug("Started PostgreSQL on port {} in {}", postgres.getPort(), dataDirectory);
 			return new EmbeddedPostgresServer(postgres, baseDirectory, watchdog);
 		}
@@ -160,16 +173,95 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	}
 
 	/**
+	 * Restarts the server and waits until it accepts connections again, as an operator's
+	 * restart or a crash would: every connection is ended, replication slots and committed data
+	 * stay. The server is signalled as {@code pg_ctl stop} would and started again with the
+	 * command line it recorded ({@code postmaster.opts}), in a user namespace of its own when
+	 * the JVM runs as root (PostgreSQL refuses root; zonky's launcher does the same).
+	 * @param mode how it shuts down
+	 */
+	public synchronized void restart(Shutdown mode) {
+		Path data = this.baseDirectory.resolve("data");
+		try {
+			List<String> command = new ArrayList<>();
+			if ("root".equals(System.getProperty("user.name"))) {
+				command.addAll(List.of("unshare", "-U"));
+			}
+			Matcher argument = ARGUMENT.matcher(Files.readString(data.resolve("postmaster.opts")).trim());
+			while (argument.find()) {
+				command.add((argument.group(1) != null) ? argument.group(1) : argument.group(2));
+			}
+			stop(data, mode.signal);
+			new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(Redirect.appendTo(this.baseDirectory.resolve("postgres.log").toFile()))
+				.start();
+			awaitConnections(Duration.ofMinutes(2));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Restarting embedded PostgreSQL failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while restarting embedded PostgreSQL", ex);
+		}
+	}
+
+	// Signals the postmaster and waits for it, and so for its backends, to exit.
+	private static void stop(Path data, String signal) throws IOException, InterruptedException {
+		if (!Files.exists(data.resolve(PID_FILE))) {
+			return;
+		}
+		long pid = postmasterPid(data);
+		Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+		new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
+		if (postmaster.isPresent()) {
+			try {
+				postmaster.get().onExit().get(2, TimeUnit.MINUTES);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				throw new IllegalStateException("PostgreSQL did not stop on SIG" + signal, ex);
+			}
+		}
+	}
+
+	private void awaitConnections(Duration patience) throws InterruptedException {
+		long deadline = System.nanoTime() + patience.toNanos();
+		while (true) {
+			try (Connection connection = this.postgres.getPostgresDatabase().getConnection()) {
+				return;
+			}
+			catch (SQLException ex) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("PostgreSQL did not come back after a restart (see "
+							+ this.baseDirectory.resolve("postgres.log") + ")", ex);
+				}
+				Thread.sleep(100);
+			}
+		}
+	}
+
+	/**
 	 * Stops the server and deletes its data directory.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		this.watchdog.destroy();
 		try {
+			// pg_ctl finds the postmaster through the data directory, restarted or not.
 			this.postgres.close();
 		}
 		catch (IOException ex) {
 			logger.warn("Stopping embedded PostgreSQL failed", ex);
+		}
+		try {
+			// If pg_ctl failed (it only logs that), the postmaster is signalled directly.
+			stop(this.baseDirectory.resolve("data"), Shutdown.FAST.signal);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Stopping embedded PostgreSQL failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		TemporaryDirectories.delete(this.baseDirectory);
 	}
@@ -184,9 +276,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
 	private static long postmasterPid(Path dataDirectory) throws IOException {
 		// The first line of postmaster.pid is the pid of the server's main process.
-		try (Stream<String> lines = Files.lines(dataDirectory.resolve("postmaster.pid"))) {
+		try (Stream<String> lines = Files.lines(dataDirectory.resolve(PID_FILE))) {
 			return Long.parseLong(lines.findFirst().orElseThrow().trim());
 		}
+	}
+
+	/**
+	 * How the server shuts down when restarted.
+	 */
+	public enum Shutdown {
+
+		/** Connections are ended and a shutdown checkpoint is written ({@code SIGINT}). */
+		FAST("INT"),
+
+		/** No checkpoint: the start recovers from the WAL, as after a crash ({@code SIGQUIT}). */
+		IMMEDIATE("QUIT");
+
+		private final String signal;
+
+		Shutdown(String signal) {
+			this.signal = signal;
+		}
+
 	}
 
 	/**

@@ -13,11 +13,13 @@ import java.nio.file.Path;
 final class ServerWatchdog {
 
 	// Polls once a second: the JVM going away is rare and a second's delay is harmless. The pid
-	// is checked against the server's command line so that a reused pid is never signalled.
+	// is read from the server's pid file then (a restarted server has a new one) and checked
+	// against the server's command line so that a reused pid is never signalled.
 	private static final String SCRIPT = """
-			jvm="$1"; server="$2"; dir="$3"
+			jvm="$1"; pidfile="$2"; dir="$3"
 			while kill -0 "$jvm" 2>/dev/null; do sleep 1; done
-			if tr '\\0' ' ' < "/proc/$server/cmdline" 2>/dev/null | grep -q -- "$dir"; then
+			server=$(head -1 "$pidfile" 2>/dev/null)
+			if [ -n "$server" ] && tr '\\0' ' ' < "/proc/$server/cmdline" 2>/dev/null | grep -q -- "$dir"; then
 				kill -QUIT "$server" 2>/dev/null
 				while kill -0 "$server" 2>/dev/null; do sleep 0.2; done
 			fi
@@ -29,16 +31,16 @@ final class ServerWatchdog {
 
 	/**
 	 * Watches a server process.
-	 * @param serverPid the pid of the server's main process, signalled with {@code SIGQUIT}
-	 * (immediate shutdown) once the JVM is gone
+	 * @param pidFile the file whose first line is the pid of the server's main process, signalled
+	 * with {@code SIGQUIT} (immediate shutdown) once the JVM is gone
 	 * @param directory the server's directory, which appears on its command line and is
 	 * deleted afterwards
 	 * @return the watchdog process, to be destroyed when the server is stopped normally
 	 * @throws IOException if the watchdog cannot be started
 	 */
-	static Process watch(long serverPid, Path directory) throws IOException {
+	static Process watch(Path pidFile, Path directory) throws IOException {
 		return new ProcessBuilder("sh", "-c", SCRIPT, "watchdog", Long.toString(ProcessHandle.current().pid()),
-				Long.toString(serverPid), directory.toString())
+				pidFile.toString(), directory.toString())
 			.redirectInput(Redirect.from(new java.io.File("/dev/null")))
 			.redirectOutput(Redirect.DISCARD)
 			.redirectError(Redirect.DISCARD)

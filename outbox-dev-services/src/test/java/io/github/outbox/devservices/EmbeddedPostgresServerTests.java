@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -62,12 +64,48 @@ class EmbeddedPostgresServerTests {
 	}
 
 	@Test
+	void restartEndsConnectionsAndKeepsCommittedDataAndSlots() throws Exception {
+		try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
+			EmbeddedPostgresServer.Database database = server.createDatabase("restart");
+			Connection before = database.dataSource().getConnection();
+			try (Statement statement = before.createStatement()) {
+				statement.execute("CREATE TABLE kept (id int)");
+				statement.execute("INSERT INTO kept VALUES (1)");
+				statement.execute("SELECT pg_create_logical_replication_slot('kept_slot', 'pgoutput')");
+			}
+			for (EmbeddedPostgresServer.Shutdown mode : EmbeddedPostgresServer.Shutdown.values()) {
+				long pid = server.serverPid();
+				server.restart(mode);
+				assertThat(server.serverPid()).as("after a %s restart", mode).isNotEqualTo(pid);
+				try (Connection after = database.dataSource().getConnection();
+						Statement statement = after.createStatement();
+						ResultSet kept = statement.executeQuery("SELECT (SELECT count(*) FROM kept), "
+								+ "(SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'kept_slot')")) {
+					assertThat(kept.next()).isTrue();
+					assertThat(kept.getLong(1)).isEqualTo(1);
+					assertThat(kept.getLong(2)).isEqualTo(1);
+				}
+			}
+			assertThat(before.isValid(1)).as("a connection from before the restart").isFalse();
+			before.close();
+		}
+	}
+
+	@Test
 	void serverDoesNotOutliveAJvmKilledOutright() throws Exception {
+		assertServerStopsWhenTheJvmIsKilled(ServerInChildJvm.class.getName());
+	}
+
+	@Test
+	void restartedServerDoesNotOutliveAJvmKilledOutright() throws Exception {
+		assertServerStopsWhenTheJvmIsKilled(ServerInChildJvm.class.getName(), "restart");
+	}
+
+	private static void assertServerStopsWhenTheJvmIsKilled(String... mainAndArguments) throws Exception {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-				ServerInChildJvm.class.getName())
-			.redirectErrorStream(true)
-			.start();
+		List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+		command.addAll(List.of(mainAndArguments));
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
 		long serverPid = readServerPid(child);
 		assertThat(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive)).contains(true);
 

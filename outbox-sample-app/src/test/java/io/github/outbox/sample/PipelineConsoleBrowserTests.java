@@ -104,7 +104,7 @@ class PipelineConsoleBrowserTests {
 			await(Duration.ofSeconds(90)).until(ExpectedConditions
 				.presenceOfElementLocated(By.cssSelector("tr[data-fault='redeliver'] td.absorbed")));
 			await(Duration.ofSeconds(60)).until(ExpectedConditions.attributeContains(By.id("verdict-headline"), "class", "passed"));
-			await(Duration.ofSeconds(30)).until((browser) -> count("duplicates skipped by the inbox") > 0);
+			await(Duration.ofSeconds(30)).until((page) -> count("duplicates skipped by the inbox") > 0);
 			assertThat(count("lost")).isZero();
 			assertThat(count("applied twice")).isZero();
 			assertThat(count("out of order")).isZero();
@@ -124,9 +124,12 @@ class PipelineConsoleBrowserTests {
 		}
 	}
 
+	// The verdict's table is drawn again every 2 s: read a cell in one go, again if it was replaced.
 	private static long count(String row) {
-		WebElement cell = browser.findElement(By.cssSelector("tr[data-count='" + row + "'] td"));
-		return Long.parseLong(cell.getText().replace(",", ""));
+		return await(Duration.ofSeconds(10)).until((browser) -> {
+			WebElement cell = browser.findElement(By.cssSelector("tr[data-count='" + row + "'] td"));
+			return Long.parseLong(cell.getText().replace(",", ""));
+		});
 	}
 
 	private static WebDriverWait await(Duration timeout) {

@@ -81,8 +81,7 @@ public final class SoakRun {
 	}
 
 	Observations observe() throws Exception {
-		try (PostgresServer postgres = PostgresServer.start(this.directory.resolve("postgres"),
-				this.settings.walSenderTimeout()); KafkaBroker kafka = KafkaBroker.start(this.directory.resolve("kafka"))) {
+		try (PostgresServer postgres = PostgresServer.start(this.settings.walSenderTimeout()); KafkaBroker kafka = KafkaBroker.start(this.directory.resolve("kafka"))) {
 			this.progress.accept("PostgreSQL " + postgres.version() + " on port " + postgres.port() + ", Kafka at "
 					+ kafka.bootstrapServers());
 			kafka.createTopics(List.of("outbox.event." + SoakSettings.ORDERS, "outbox.event." + SoakSettings.PAYMENTS));

@@ -11,7 +11,6 @@ import io.github.outbox.sample.order.OrderEvent;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -19,7 +18,6 @@ import org.springframework.transaction.annotation.Transactional;
  * {@code @Inbox} unless the lab's "inbox" switch is off, which shows what the inbox is for:
  * each redelivered event is then stored again.
  */
-@Component
 class AuditLog {
 
 	static final String CONSUMER = "audit-log";
@@ -28,20 +26,12 @@ class AuditLog {
 
 	private final AtomicBoolean inbox = new AtomicBoolean(true);
 
-	private final AtomicInteger failNext = new AtomicInteger();
-
-	private final AtomicLong failures = new AtomicLong();
-
 	AuditLog(Entries entries) {
 		this.entries = entries;
 	}
 
-	@KafkaListener(id = CONSUMER, topics = "outbox.event.order")
+	@KafkaListener(id = CONSUMER, topics = FailureLab.TOPIC)
 	void on(ReceivedEvent<OrderEvent> event) {
-		if (this.failNext.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
-			this.failures.incrementAndGet();
-			throw new IllegalStateException("The failure lab made the audit log fail on event " + event.id());
-		}
 		if (this.inbox.get()) {
 			this.entries.appendOnce(event);
 		}
@@ -58,21 +48,36 @@ class AuditLog {
 		return this.inbox.get();
 	}
 
+	void failNext(int deliveries) {
+		this.entries.failNext(deliveries);
+	}
+
 	long failures() {
-		return this.failures.get();
+		return this.entries.failures();
 	}
 
-	void failNext(int events) {
-		this.failNext.set(events);
-	}
-
-	@Component
+	/**
+	 * Writes the entries, in the inbox's transaction or in one of their own.
+	 */
 	static class Entries {
 
 		private final JdbcTemplate jdbc;
 
+		private final AtomicInteger failNext = new AtomicInteger();
+
+		private final AtomicLong failures = new AtomicLong();
+
 		Entries(JdbcTemplate jdbc) {
 			this.jdbc = jdbc;
+		}
+
+		// Methods, not fields: this bean is a proxy (@Inbox, @Transactional).
+		public void failNext(int deliveries) {
+			this.failNext.set(deliveries);
+		}
+
+		public long failures() {
+			return this.failures.get();
 		}
 
 		@Inbox(CONSUMER)
@@ -85,9 +90,15 @@ class AuditLog {
 			insert(event);
 		}
 
+		// A failure after the insert: the entry and the inbox's record of the event roll back
+		// together, and the error handler delivers the record again.
 		private void insert(ReceivedEvent<OrderEvent> event) {
-			this.jdbc.update("INSERT INTO audit_log (event_id, order_id, event_type) VALUES (?, ?, ?)", UUID.fromString(event.id()),
-					event.payload().orderId(), event.type());
+			this.jdbc.update("INSERT INTO audit_log (event_id, order_id, event_type) VALUES (?, ?, ?)",
+					UUID.fromString(event.id()), event.payload().orderId(), event.type());
+			if (this.failNext.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+				this.failures.incrementAndGet();
+				throw new IllegalStateException("The failure lab made the audit log fail on event " + event.id());
+			}
 		}
 
 	}

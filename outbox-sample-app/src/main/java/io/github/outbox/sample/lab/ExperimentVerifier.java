@@ -47,16 +47,20 @@ final class ExperimentVerifier {
 	LabVerdict verify(Experiment experiment, double skippedNow, long failuresNow, boolean inboxOn) {
 		long now = System.currentTimeMillis();
 		LocalDateTime since = LocalDateTime.ofInstant(Instant.ofEpochMilli(experiment.startedAt), ZoneOffset.UTC);
+		// A stopped experiment is judged on what its workload wrote before it stopped.
+		long stoppedAt = experiment.stoppedAt;
+		LocalDateTime until = (stoppedAt > 0)
+				? LocalDateTime.ofInstant(Instant.ofEpochMilli(stoppedAt), ZoneOffset.UTC) : LocalDateTime.MAX;
 		// The truth, in the order each order's events were written (time-ordered ids).
 		Map<String, Committed> truth = new LinkedHashMap<>();
 		Map<String, Integer> rank = new HashMap<>();
 		this.jdbc.query("SELECT id::text, aggregateid, created_at FROM " + this.table.qualifiedName()
-				+ " WHERE aggregatetype = 'order' AND created_at >= ? ORDER BY id", (row) -> {
+				+ " WHERE aggregatetype = 'order' AND created_at >= ? AND created_at < ? ORDER BY id", (row) -> {
 					Committed event = new Committed(row.getString(1), row.getString(2),
 							row.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli());
 					truth.put(event.id(), event);
 					rank.put(event.id(), rank.size());
-				}, since);
+				}, since, until);
 		List<Problem> problems = new ArrayList<>();
 
 		Set<String> delivered = new HashSet<>();
@@ -135,9 +139,17 @@ final class ExperimentVerifier {
 				}
 			}
 		}
+		long notApplied = 0;
+		for (Seen record : firsts) {
+			boolean late = !faultActive && now - Math.max(record.receivedAt(), quietSince) > LATE_MILLIS;
+			if (late && !applications.containsKey(record.eventId())) {
+				notApplied++;
+				problems.add(new Problem(record.receivedAt(), "delivered but never applied"));
+			}
+		}
 		Counts counts = new Counts(truth.size(), delivered.size(), applications.size(), inFlight, lost, duplicates,
-				Math.round(skippedNow - experiment.skippedAtStart), appliedTwice[0], outOfOrder + appliedOutOfOrder[0],
-				misrouted);
+				Math.round(skippedNow - experiment.skippedAtStart), appliedTwice[0], notApplied,
+				outOfOrder + appliedOutOfOrder[0], misrouted);
 		Deliveries deliveries = new Deliveries(truth, firsts, duplicateRecords);
 		List<LabVerdict.Fault> faults = faults(experiment, problems, deliveries, skippedNow, failuresNow, inboxOn,
 				inFlightLong);
@@ -145,8 +157,8 @@ final class ExperimentVerifier {
 		// The workload keeps writing: a few events are always on their way.
 		boolean settled = !faultActive && inFlightLong == 0;
 		String headline = broken
-				? "Broken: " + lost + " lost, " + appliedTwice[0] + " applied twice, " + counts.outOfOrder()
-						+ " out of order, " + misrouted + " misrouted"
+				? "Broken: " + lost + " lost, " + appliedTwice[0] + " applied twice, " + notApplied + " never applied, "
+						+ counts.outOfOrder() + " out of order, " + misrouted + " misrouted"
 				: settled ? "Nothing lost, nothing applied twice, order held: " + truth.size()
 						+ " events committed, delivered and applied once"
 						: "Running: " + inFlightLong + " events on their way for more than 5 s, nothing lost so far";
@@ -172,7 +184,8 @@ final class ExperimentVerifier {
 			FaultRun next = (i + 1 < runs.size()) ? runs.get(i + 1) : null;
 			long skipped = Math.round(((next != null) ? next.skippedAtStart : skippedNow) - run.skippedAtStart);
 			long failed = ((next != null) ? next.failuresAtStart : failuresNow) - run.failuresAtStart;
-			double firstDelivery = deliveries.firstAfter(from);
+			// From the fault's end: the engine that is being hit may still deliver what it had.
+			double firstDelivery = run.active() ? -1 : deliveries.firstAfter(run.endedAt());
 			String outcome;
 			String explanation;
 			if (!broke.isEmpty()) {
@@ -191,7 +204,7 @@ final class ExperimentVerifier {
 			else {
 				outcome = "absorbed";
 				StringBuilder text = new StringBuilder(run.fault.absorbed.formatted(size(run.maxRetainedWal())));
-				text.append(" The first event written after it reached Kafka ")
+				text.append(" The first event written after it ended reached Kafka ")
 					.append(String.format("%.1f", firstDelivery))
 					.append(" s later; ");
 				text.append(sentAgain).append(" record(s) arrived twice on Kafka and the inbox skipped ").append(skipped);

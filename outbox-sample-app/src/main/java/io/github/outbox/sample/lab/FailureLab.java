@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.outbox.devservices.EmbeddedKafkaServer;
+import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.sample.order.Order;
 import io.github.outbox.sample.order.OrderService;
 import io.micrometer.core.instrument.Counter;
@@ -27,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -38,7 +39,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 /**
  * Runs the lab's experiments: a steady workload of orders placed and cancelled, the faults
  * fired at the sample's own servers and components, and the record log the verdict reads.
- * One experiment at a time; starting one ends the previous.
+ * One experiment at a time; starting one ends the previous. One fault of each kind at a time.
  */
 class FailureLab implements DisposableBean {
 
@@ -46,6 +47,7 @@ class FailureLab implements DisposableBean {
 
 	static final String TOPIC = "outbox.event.order";
 
+	// The relay's advisory lock: AdvisoryLock("io.github.outbox.relay", slot name) in the starter.
 	private static final String RELAY_LOCK = "io.github.outbox.relay";
 
 	private final OrderService orders;
@@ -58,72 +60,93 @@ class FailureLab implements DisposableBean {
 
 	private final KafkaListenerEndpointRegistry listeners;
 
-	private final KafkaAdmin kafkaAdmin;
+	private final Admin admin;
 
-	private final ApplicationContext context;
+	private final @Nullable Lifecycle relay;
 
 	private final @Nullable EmbeddedKafkaServer kafka;
+
+	private final @Nullable EmbeddedPostgresServer postgres;
 
 	private final MeterRegistry meters;
 
 	private final String slotName;
 
-	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, (task) -> {
-		Thread thread = new Thread(task, "failure-lab");
-		thread.setDaemon(true);
-		return thread;
-	});
+	// Timers only: what ends faults, and the WAL sampling. Nothing here blocks for long.
+	private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("failure-lab"));
 
-	private final ExecutorService burst = Executors.newFixedThreadPool(4, (task) -> {
-		Thread thread = new Thread(task, "failure-lab-burst");
-		thread.setDaemon(true);
-		return thread;
-	});
+	// The workload, the burst's writers and the slow faults (a restart).
+	private final ExecutorService work = Executors.newCachedThreadPool(daemon("failure-lab-work"));
 
 	private volatile @Nullable Experiment experiment;
 
 	FailureLab(OrderService orders, JdbcTemplate jdbc, AuditLog auditLog, ConsumerFactory<?, ?> consumers,
-			KafkaListenerEndpointRegistry listeners, KafkaAdmin kafkaAdmin, ApplicationContext context,
-			@Nullable EmbeddedKafkaServer kafka, MeterRegistry meters, String slotName) {
+			KafkaListenerEndpointRegistry listeners, KafkaAdmin kafkaAdmin, @Nullable Lifecycle relay,
+			@Nullable EmbeddedKafkaServer kafka, @Nullable EmbeddedPostgresServer postgres, MeterRegistry meters,
+			String slotName) {
 		this.orders = orders;
 		this.jdbc = jdbc;
 		this.auditLog = auditLog;
 		this.consumers = consumers;
 		this.listeners = listeners;
-		this.kafkaAdmin = kafkaAdmin;
-		this.context = context;
+		this.admin = Admin.create(kafkaAdmin.getConfigurationProperties());
+		this.relay = relay;
 		this.kafka = kafka;
+		this.postgres = postgres;
 		this.meters = meters;
 		this.slotName = slotName;
-		this.scheduler.scheduleWithFixedDelay(this::sample, 1, 1, TimeUnit.SECONDS);
+		this.timers.scheduleWithFixedDelay(this::sample, 1, 1, TimeUnit.SECONDS);
 	}
 
 	List<LabFault> faults() {
 		List<LabFault> faults = new ArrayList<>(List.of(LabFault.values()));
-		if (this.kafka == null) {
+		if (this.kafka == null || !this.kafka.hasOutageSwitch()) {
 			faults.remove(LabFault.KAFKA_OUTAGE);
+		}
+		if (this.postgres == null) {
+			faults.remove(LabFault.POSTGRES_RESTART);
+		}
+		if (this.relay == null) {
+			faults.remove(LabFault.RELAY_STOPPED);
 		}
 		return faults;
 	}
 
 	synchronized Experiment start() {
+		stop();
 		Experiment previous = this.experiment;
 		if (previous != null) {
-			previous.close();
+			previous.records.close();
 		}
 		// The record log is positioned first: every event written after the start reaches it.
 		RecordLog records = new RecordLog(this.consumers, TOPIC);
 		Experiment started = new Experiment(System.currentTimeMillis(), records, skippedDuplicates());
+		started.workload = this.work.submit(() -> steadyWorkload(started));
 		this.experiment = started;
-		this.scheduler.execute(() -> steadyWorkload(started));
 		logger.info("Failure lab: experiment started");
 		return started;
 	}
 
+	// The workload stops before this returns: nothing is written after it. The record log reads
+	// on, so that the verdict of the stopped experiment stays right.
 	synchronized void stop() {
 		Experiment experiment = this.experiment;
-		if (experiment != null) {
-			experiment.close();
+		if (experiment != null && !experiment.stopped()) {
+			experiment.stop();
+			Future<?> workload = experiment.workload;
+			try {
+				if (workload != null) {
+					workload.get(10, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (Exception ex) {
+				logger.warn("Failure lab: the workload did not stop cleanly", ex);
+			}
+			experiment.stoppedAt = System.currentTimeMillis();
+			logger.info("Failure lab: experiment stopped");
 		}
 	}
 
@@ -132,20 +155,30 @@ class FailureLab implements DisposableBean {
 	}
 
 	synchronized FaultRun fire(LabFault fault) {
+		if (!faults().contains(fault)) {
+			throw new IllegalStateException(fault.label + " needs the dev services' embedded server");
+		}
 		Experiment experiment = this.experiment;
-		if (experiment == null || experiment.closed()) {
+		if (experiment == null || experiment.stopped()) {
 			experiment = start();
 		}
+		if (experiment.faults.stream().anyMatch((run) -> run.fault == fault && run.active())) {
+			throw new IllegalStateException(fault.label + " is still going on: wait for it to end");
+		}
 		FaultRun run = new FaultRun(fault, System.currentTimeMillis(), skippedDuplicates(), this.auditLog.failures());
-		experiment.faults.add(run);
 		logger.info("Failure lab: {}", fault.label);
-		switch (fault) {
+		inject(run);
+		// Only a fault that was fired counts.
+		experiment.faults.add(run);
+		return run;
+	}
+
+	private void inject(FaultRun run) {
+		switch (run.fault) {
 			case KAFKA_OUTAGE -> {
-				requireKafka().disconnect();
-				later(Duration.ofSeconds(20), () -> {
-					requireKafka().reconnect();
-					run.end();
-				});
+				EmbeddedKafkaServer kafka = this.kafka;
+				kafka.disconnect();
+				later(Duration.ofSeconds(20), run, kafka::reconnect);
 			}
 			case RELAY_CRASH -> {
 				this.jdbc.queryForList("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
@@ -159,13 +192,14 @@ class FailureLab implements DisposableBean {
 						+ "AND objid = (hashtext(?)::bigint & 4294967295)::oid", RELAY_LOCK, this.slotName);
 				run.end();
 			}
+			case POSTGRES_RESTART -> {
+				EmbeddedPostgresServer postgres = this.postgres;
+				this.work.execute(() -> ending(run, () -> postgres.restart(EmbeddedPostgresServer.Shutdown.FAST)));
+			}
 			case RELAY_STOPPED -> {
-				Lifecycle relay = this.context.getBean("outboxRelay", Lifecycle.class);
+				Lifecycle relay = this.relay;
 				relay.stop();
-				later(Duration.ofSeconds(60), () -> {
-					relay.start();
-					run.end();
-				});
+				later(Duration.ofSeconds(60), run, relay::start);
 			}
 			case REDELIVER -> {
 				Map<TopicPartition, OffsetAndMetadata> before = redeliver(500);
@@ -173,14 +207,11 @@ class FailureLab implements DisposableBean {
 			}
 			case CONSUMER_FAILING -> {
 				this.auditLog.failNext(5);
-				later(Duration.ofSeconds(15), run::end);
+				later(Duration.ofSeconds(15), run, () -> {
+				});
 			}
-			case BURST -> this.scheduler.execute(() -> {
-				burst(5_000);
-				run.end();
-			});
+			case BURST -> this.work.execute(() -> ending(run, () -> burst(5_000)));
 		}
-		return run;
 	}
 
 	void useInbox(boolean on) {
@@ -204,7 +235,7 @@ class FailureLab implements DisposableBean {
 	// in sequence, as a user's requests would write them.
 	private void steadyWorkload(Experiment experiment) {
 		Order previous = null;
-		while (!experiment.closed()) {
+		while (!experiment.stopped()) {
 			try {
 				Order placed = this.orders.place("lab", new BigDecimal("19.90"), null);
 				if (previous != null) {
@@ -219,6 +250,7 @@ class FailureLab implements DisposableBean {
 				return;
 			}
 			catch (RuntimeException ex) {
+				// A write refused while PostgreSQL restarts: nothing committed, neither row nor event.
 				experiment.failedWrites.incrementAndGet();
 				logger.debug("Failure lab: a write of the workload failed", ex);
 			}
@@ -227,18 +259,22 @@ class FailureLab implements DisposableBean {
 
 	private void burst(int ordersToWrite) {
 		int threads = 4;
-		List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+		List<Future<?>> writers = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
-			writers.add(this.burst.submit(() -> {
+			writers.add(this.work.submit(() -> {
 				for (int i = 0; i < ordersToWrite / threads; i++) {
 					Order order = this.orders.place("burst", BigDecimal.TEN, null);
 					this.orders.cancel(order.getId(), "burst");
 				}
 			}));
 		}
-		for (java.util.concurrent.Future<?> writer : writers) {
+		for (Future<?> writer : writers) {
 			try {
 				writer.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
 			}
 			catch (Exception ex) {
 				logger.warn("Failure lab: a burst writer failed", ex);
@@ -248,29 +284,34 @@ class FailureLab implements DisposableBean {
 
 	// The fault lasts until the audit log has read again every record it was sent back over.
 	private void endWhenCaughtUp(FaultRun run, Map<TopicPartition, OffsetAndMetadata> before, long deadline) {
-		later(Duration.ofSeconds(1), () -> {
-			boolean caughtUp = committed().entrySet()
-				.stream()
-				.allMatch((entry) -> !before.containsKey(entry.getKey())
-						|| entry.getValue().offset() >= before.get(entry.getKey()).offset());
-			if (caughtUp || System.currentTimeMillis() > deadline) {
-				run.end();
+		this.timers.schedule(() -> this.work.execute(() -> {
+			try {
+				Map<TopicPartition, OffsetAndMetadata> now = committed();
+				boolean caughtUp = before.entrySet()
+					.stream()
+					.allMatch((entry) -> now.containsKey(entry.getKey())
+							&& now.get(entry.getKey()).offset() >= entry.getValue().offset());
+				if (caughtUp || System.currentTimeMillis() > deadline) {
+					run.end();
+					return;
+				}
 			}
-			else {
-				endWhenCaughtUp(run, before, deadline);
+			catch (RuntimeException ex) {
+				logger.debug("Failure lab: reading the audit log's offsets failed", ex);
 			}
-		});
+			endWhenCaughtUp(run, before, deadline);
+		}), 1, TimeUnit.SECONDS);
 	}
 
 	private Map<TopicPartition, OffsetAndMetadata> committed() {
-		try (Admin admin = Admin.create(this.kafkaAdmin.getConfigurationProperties())) {
-			return admin.listConsumerGroupOffsets(AuditLog.CONSUMER)
+		try {
+			return this.admin.listConsumerGroupOffsets(AuditLog.CONSUMER)
 				.partitionsToOffsetAndMetadata()
 				.get(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return Map.of();
+			throw new IllegalStateException("Interrupted while reading the audit log's offsets", ex);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Reading the audit log's offsets failed: " + ex.getMessage(), ex);
@@ -283,19 +324,20 @@ class FailureLab implements DisposableBean {
 		if (container == null) {
 			throw new IllegalStateException("No listener container " + AuditLog.CONSUMER);
 		}
+		// Offsets of a group can only be moved while it has no member.
 		container.stop();
-		try (Admin admin = Admin.create(this.kafkaAdmin.getConfigurationProperties())) {
+		try {
 			Map<TopicPartition, OffsetAndMetadata> committed = committed();
 			long perPartition = Math.max(1, records / Math.max(1, committed.size()));
 			Map<TopicPartition, OffsetAndMetadata> back = new HashMap<>();
 			committed.forEach((partition, offset) -> back.put(partition,
 					new OffsetAndMetadata(Math.max(0, offset.offset() - perPartition))));
-			admin.alterConsumerGroupOffsets(AuditLog.CONSUMER, back).all().get(10, TimeUnit.SECONDS);
+			this.admin.alterConsumerGroupOffsets(AuditLog.CONSUMER, back).all().get(10, TimeUnit.SECONDS);
 			return committed;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return Map.of();
+			throw new IllegalStateException("Interrupted while moving the audit log's offsets back", ex);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Moving the audit log's offsets back failed: " + ex.getMessage(), ex);
@@ -318,32 +360,41 @@ class FailureLab implements DisposableBean {
 		}
 	}
 
-	private EmbeddedKafkaServer requireKafka() {
-		if (this.kafka == null) {
-			throw new IllegalStateException("Kafka outages need the dev services' broker");
-		}
-		return this.kafka;
+	private void later(Duration delay, FaultRun run, Runnable ending) {
+		this.timers.schedule(() -> this.work.execute(() -> ending(run, ending)), delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private void later(Duration delay, Runnable task) {
-		this.scheduler.schedule(() -> {
-			try {
-				task.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Failure lab: ending a fault failed", ex);
-			}
-		}, delay.toMillis(), TimeUnit.MILLISECONDS);
+	// Runs what ends a fault; the fault ends whatever happens, so that no verdict waits forever.
+	private static void ending(FaultRun run, Runnable action) {
+		try {
+			action.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Failure lab: {} went wrong", run.fault.label, ex);
+		}
+		finally {
+			run.end();
+		}
+	}
+
+	private static java.util.concurrent.ThreadFactory daemon(String name) {
+		return (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	@Override
 	public void destroy() {
+		stop();
 		Experiment experiment = this.experiment;
 		if (experiment != null) {
-			experiment.close();
+			experiment.records.close();
 		}
-		this.scheduler.shutdownNow();
-		this.burst.shutdownNow();
+		this.timers.shutdownNow();
+		this.work.shutdownNow();
+		this.admin.close(Duration.ofSeconds(1));
 	}
 
 	/**
@@ -363,7 +414,12 @@ class FailureLab implements DisposableBean {
 
 		final AtomicLong failedWrites = new AtomicLong();
 
-		private volatile boolean closed;
+		volatile @Nullable Future<?> workload;
+
+		// When the workload stopped, or 0 while it runs.
+		volatile long stoppedAt;
+
+		private volatile boolean stopped;
 
 		Experiment(long startedAt, RecordLog records, double skippedAtStart) {
 			this.startedAt = startedAt;
@@ -371,13 +427,12 @@ class FailureLab implements DisposableBean {
 			this.skippedAtStart = skippedAtStart;
 		}
 
-		boolean closed() {
-			return this.closed;
+		boolean stopped() {
+			return this.stopped;
 		}
 
-		void close() {
-			this.closed = true;
-			this.records.close();
+		void stop() {
+			this.stopped = true;
 		}
 
 	}

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
@@ -56,7 +57,18 @@ class FailureLabEndpoint {
 	}
 
 	@WriteOperation
-	Map<String, Object> act(@Selector String kind, @Selector String name, @Nullable Boolean on) {
+	WebEndpointResponse<Map<String, Object>> act(@Selector String kind, @Selector String name, @Nullable Boolean on) {
+		try {
+			return new WebEndpointResponse<>(perform(kind, name, on));
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// Said to the page, which shows it next to the buttons.
+			return new WebEndpointResponse<>(Map.of("message", String.valueOf(ex.getMessage())),
+					409);
+		}
+	}
+
+	private Map<String, Object> perform(String kind, String name, @Nullable Boolean on) {
 		switch (kind) {
 			case "experiment" -> {
 				if ("stop".equals(name)) {

@@ -24,6 +24,13 @@ enum LabFault {
 					+ "again and resumed from the stored position: two relays never stream at once.",
 			"docs/relay.md"),
 
+	POSTGRES_RESTART("postgres-restart", "PostgreSQL restarted",
+			"Restarts the embedded PostgreSQL server (fast shutdown, then start): every connection ends.",
+			"Transactions in progress rolled back whole, business change and event together; the slot and the "
+					+ "events in the WAL survived the restart, the pool opened new connections and the relay "
+					+ "reconnected and resumed from the position stored next to its slot.",
+			"docs/relay.md"),
+
 	RELAY_STOPPED("relay-stopped", "Relay stopped for a minute",
 			"Stops the relay in this instance for 60 seconds, then starts it again.",
 			"Nothing was relayed for a minute; the slot kept the events' WAL (up to %s) and the relay, started again, "
@@ -35,10 +42,10 @@ enum LabFault {
 			"Kafka delivered the records again; the inbox recognised the events it had applied and skipped them.",
 			"docs/consuming.md"),
 
-	CONSUMER_FAILING("consumer-failing", "Audit log fails its next 5 events",
-			"The audit log throws on its next 5 deliveries.",
-			"Each failure rolled back the inbox's transaction with the audit entry, and Spring Kafka's error handler "
-					+ "delivered the event again: each was applied once.",
+	CONSUMER_FAILING("consumer-failing", "Audit log fails its next 5 deliveries",
+			"The audit log throws on its next 5 deliveries, after writing its entry.",
+			"Each failure rolled back the audit entry and the inbox's record of the event together, and Spring "
+					+ "Kafka's error handler delivered the record again: each event was applied once.",
 			"docs/consuming.md"),
 
 	BURST("burst", "Burst of 10,000 events",

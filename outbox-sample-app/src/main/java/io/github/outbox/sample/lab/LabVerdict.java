@@ -30,11 +30,13 @@ record LabVerdict(boolean started, boolean passed, String headline, @Nullable Co
 	 * @param duplicates records of an event Kafka had delivered already
 	 * @param duplicatesSkipped redelivered events the audit log's inbox skipped
 	 * @param appliedTwice events the audit log holds more than once
+	 * @param notApplied events delivered but still not in the audit log 30 s after every fault
+	 * ended
 	 * @param outOfOrder events delivered or applied after a later event of their order
 	 * @param misrouted records whose key is not their order's id
 	 */
 	record Counts(long committed, long delivered, long applied, long inFlight, long lost, long duplicates,
-			long duplicatesSkipped, long appliedTwice, long outOfOrder, long misrouted) {
+			long duplicatesSkipped, long appliedTwice, long notApplied, long outOfOrder, long misrouted) {
 	}
 
 	/**

@@ -47,13 +47,20 @@ final class RecordLog implements AutoCloseable {
 		Consumer<String, byte[]> consumer = (Consumer<String, byte[]>) consumers.createConsumer(null, "lab-record-log",
 				null, overrides);
 		this.consumer = consumer;
-		List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10))
-			.stream()
-			.map((info) -> new TopicPartition(topic, info.partition()))
-			.toList();
-		consumer.assign(partitions);
-		Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-		ends.forEach(consumer::seek);
+		try {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10))
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+			ends.forEach(consumer::seek);
+		}
+		catch (RuntimeException ex) {
+			consumer.close(Duration.ofSeconds(1));
+			throw new IllegalStateException("The experiment's record log cannot read " + topic + " (is Kafka up?): "
+					+ ex.getMessage(), ex);
+		}
 		this.thread = new Thread(this::run, "lab-record-log");
 		this.thread.setDaemon(true);
 		this.thread.start();
