@@ -94,11 +94,16 @@ class PipelineConsoleBrowserTests {
 			browser.findElement(By.id("lab-start")).click();
 			await(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("verdict-headline")));
 
+			WebElement seconds = browser.findElement(By.id("fault-kafka-outage-seconds"));
+			seconds.clear();
+			seconds.sendKeys("10");
 			browser.findElement(By.id("fault-kafka-outage")).click();
 			await(Duration.ofSeconds(15)).until(ExpectedConditions.attributeToBe(By.id("stage-kafka"), "data-status", "down"));
 			await(Duration.ofSeconds(90)).until(ExpectedConditions.attributeToBe(By.id("stage-kafka"), "data-status", "ok"));
 			await(Duration.ofSeconds(90)).until(ExpectedConditions
 				.presenceOfElementLocated(By.cssSelector("tr[data-fault='kafka-outage'] td.absorbed")));
+			assertThat(browser.findElement(By.cssSelector("tr[data-fault='kafka-outage'] td")).getText())
+				.startsWith("Kafka unavailable for 10 s");
 
 			browser.findElement(By.id("fault-redeliver")).click();
 			await(Duration.ofSeconds(90)).until(ExpectedConditions

@@ -213,7 +213,7 @@ final class ExperimentVerifier {
 				}
 				explanation = text.append('.').toString();
 			}
-			results.add(new LabVerdict.Fault(run.fault.id, run.fault.label, run.startedAt, outcome, explanation,
+			results.add(new LabVerdict.Fault(run.fault.id, run.label(), run.startedAt, outcome, explanation,
 					DOCS + run.fault.docs));
 		}
 		return results;

@@ -154,7 +154,22 @@ class FailureLab implements DisposableBean {
 		return this.experiment;
 	}
 
-	synchronized FaultRun fire(LabFault fault) {
+	static final int KAFKA_OUTAGE_SECONDS = 20;
+
+	/**
+	 * Fires a fault.
+	 * @param fault the fault
+	 * @param seconds how long a Kafka outage lasts (1 to 600), or {@code null} for 20 s
+	 * @return the fault as fired
+	 */
+	synchronized FaultRun fire(LabFault fault, @Nullable Integer seconds) {
+		int duration = 0;
+		if (fault == LabFault.KAFKA_OUTAGE) {
+			duration = (seconds != null) ? seconds : KAFKA_OUTAGE_SECONDS;
+			if (duration < 1 || duration > 600) {
+				throw new IllegalArgumentException("A Kafka outage lasts 1 to 600 seconds, not " + duration);
+			}
+		}
 		if (!faults().contains(fault)) {
 			throw new IllegalStateException(fault.label + " needs the dev services' embedded server");
 		}
@@ -165,8 +180,9 @@ class FailureLab implements DisposableBean {
 		if (experiment.faults.stream().anyMatch((run) -> run.fault == fault && run.active())) {
 			throw new IllegalStateException(fault.label + " is still going on: wait for it to end");
 		}
-		FaultRun run = new FaultRun(fault, System.currentTimeMillis(), skippedDuplicates(), this.auditLog.failures());
-		logger.info("Failure lab: {}", fault.label);
+		FaultRun run = new FaultRun(fault, duration, System.currentTimeMillis(), skippedDuplicates(),
+				this.auditLog.failures());
+		logger.info("Failure lab: {}", run.label());
 		inject(run);
 		// Only a fault that was fired counts.
 		experiment.faults.add(run);
@@ -178,7 +194,7 @@ class FailureLab implements DisposableBean {
 			case KAFKA_OUTAGE -> {
 				EmbeddedKafkaServer kafka = this.kafka;
 				kafka.disconnect();
-				later(Duration.ofSeconds(20), run, kafka::reconnect);
+				later(Duration.ofSeconds(run.seconds), run, kafka::reconnect);
 			}
 			case RELAY_CRASH -> {
 				this.jdbc.queryForList("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
@@ -370,7 +386,7 @@ class FailureLab implements DisposableBean {
 			action.run();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Failure lab: {} went wrong", run.fault.label, ex);
+			logger.warn("Failure lab: {} went wrong", run.label(), ex);
 		}
 		finally {
 			run.end();

@@ -15,7 +15,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 /**
  * Actuator endpoint {@code outboxlab}, which the pipeline console looks for and shows as its
  * failure lab: {@code GET} lists the faults and switches, {@code GET /verdict} judges the
- * current experiment, {@code POST /experiment/start} (or {@code /stop}), {@code POST /fault/{id}} and
+ * current experiment, {@code POST /experiment/start} (or {@code /stop}), {@code POST /fault/{id}} (the Kafka outage with {@code {"seconds": 20}}) and
  * {@code POST /switch/inbox} with {@code {"on": false}} act.
  */
 @WebEndpoint(id = "outboxlab")
@@ -32,9 +32,12 @@ class FailureLabEndpoint {
 
 	@ReadOperation
 	Map<String, Object> offer() {
-		List<Map<String, String>> faults = this.lab.faults()
+		List<Map<String, Object>> faults = this.lab.faults()
 			.stream()
-			.map((fault) -> Map.of("id", fault.id, "label", fault.label, "description", fault.description))
+			.map((fault) -> (fault == LabFault.KAFKA_OUTAGE)
+					? Map.<String, Object>of("id", fault.id, "label", fault.label, "description", fault.description, "seconds",
+							FailureLab.KAFKA_OUTAGE_SECONDS)
+					: Map.<String, Object>of("id", fault.id, "label", fault.label, "description", fault.description))
 			.toList();
 		List<Map<String, Object>> switches = List.of(Map.of("id", "inbox", "label", "Inbox on for the audit log",
 				"description", "Off: the audit log stores each delivery, so redelivered events are stored twice", "on",
@@ -57,9 +60,10 @@ class FailureLabEndpoint {
 	}
 
 	@WriteOperation
-	WebEndpointResponse<Map<String, Object>> act(@Selector String kind, @Selector String name, @Nullable Boolean on) {
+	WebEndpointResponse<Map<String, Object>> act(@Selector String kind, @Selector String name, @Nullable Boolean on,
+			@Nullable Integer seconds) {
 		try {
-			return new WebEndpointResponse<>(perform(kind, name, on));
+			return new WebEndpointResponse<>(perform(kind, name, on, seconds));
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			// Said to the page, which shows it next to the buttons.
@@ -68,7 +72,7 @@ class FailureLabEndpoint {
 		}
 	}
 
-	private Map<String, Object> perform(String kind, String name, @Nullable Boolean on) {
+	private Map<String, Object> perform(String kind, String name, @Nullable Boolean on, @Nullable Integer seconds) {
 		switch (kind) {
 			case "experiment" -> {
 				if ("stop".equals(name)) {
@@ -79,7 +83,7 @@ class FailureLabEndpoint {
 				return Map.of("started", true);
 			}
 			case "fault" -> {
-				FaultRun run = this.lab.fire(LabFault.of(name));
+				FaultRun run = this.lab.fire(LabFault.of(name), seconds);
 				return Map.of("fired", run.fault.id, "at", run.startedAt);
 			}
 			case "switch" -> {

@@ -19,11 +19,19 @@ final class FaultRun {
 	// Deliveries the audit log had failed when the fault was fired.
 	final long failuresAtStart;
 
-	FaultRun(LabFault fault, long startedAt, double skippedAtStart, long failuresAtStart) {
+	// How long it lasts, for a fault that takes a duration (the Kafka outage), else 0.
+	final int seconds;
+
+	FaultRun(LabFault fault, int seconds, long startedAt, double skippedAtStart, long failuresAtStart) {
 		this.fault = fault;
+		this.seconds = seconds;
 		this.startedAt = startedAt;
 		this.skippedAtStart = skippedAtStart;
 		this.failuresAtStart = failuresAtStart;
+	}
+
+	String label() {
+		return (this.seconds > 0) ? this.fault.label + " for " + this.seconds + " s" : this.fault.label;
 	}
 
 	void end() {

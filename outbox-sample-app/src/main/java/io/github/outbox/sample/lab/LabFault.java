@@ -6,8 +6,8 @@ package io.github.outbox.sample.lab;
  */
 enum LabFault {
 
-	KAFKA_OUTAGE("kafka-outage", "Kafka unavailable for 20 s",
-			"Cuts the connection to the embedded broker (dev services' outage switch) for 20 seconds.",
+	KAFKA_OUTAGE("kafka-outage", "Kafka unavailable",
+			"Cuts the connection to the embedded broker (dev services' outage switch) for the seconds given (20 by default).",
 			"The replication slot kept the WAL while Kafka was away (up to %s) and the relay retried; once Kafka was back "
 					+ "it resumed from the last position Kafka had acknowledged, so every event written during the outage arrived.",
 			"docs/relay.md"),
