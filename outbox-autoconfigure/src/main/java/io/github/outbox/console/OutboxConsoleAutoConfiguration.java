@@ -4,7 +4,10 @@ import java.time.Clock;
 
 import io.github.outbox.relay.OutboxRelayAutoConfiguration;
 import io.github.outbox.relay.OutboxRelayProperties;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import org.apache.kafka.clients.admin.Admin;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,6 +58,28 @@ public final class OutboxConsoleAutoConfiguration {
 			return new OutboxConsoleEndpoint(snapshots, properties.getRefresh().toMillis());
 		}
 
+	}
+
+	/**
+	 * The relay's delivery lag with its median and 99th percentile, which the console shows:
+	 * Micrometer's own per-meter configuration, so that the relay records them only when the
+	 * console is on.
+	 */
+	@Bean
+	static MeterFilter outboxConsoleDeliveryLagPercentiles() {
+		return new MeterFilter() {
+
+			@Override
+			public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+				// Percentiles the application asked for itself (management.metrics.distribution.*) stay.
+				boolean asked = config.getPercentiles() != null && config.getPercentiles().length > 0;
+				if (!id.getName().equals(PipelineSnapshots.DELIVERY_LAG) || asked) {
+					return config;
+				}
+				return DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(config);
+			}
+
+		};
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -38,6 +38,8 @@ final class PipelineSnapshots {
 
 	static final String RELAY_HEALTH = "outboxRelay";
 
+	static final String DELIVERY_LAG = "outbox.relay.delivery.lag";
+
 	private static final String AGGREGATE_TYPE = "${routedByValue}";
 
 	private final @Nullable MeterRegistry meters;
@@ -123,7 +125,7 @@ final class PipelineSnapshots {
 		if (this.meters != null) {
 			Counter counter = this.meters.find("outbox.relay.events.delivered").counter();
 			delivered = (counter != null) ? counter.count() : null;
-			Timer lag = this.meters.find("outbox.relay.delivery.lag").timer();
+			Timer lag = this.meters.find(DELIVERY_LAG).timer();
 			if (lag != null) {
 				for (ValueAtPercentile value : lag.takeSnapshot().percentileValues()) {
 					if (value.percentile() == 0.5) {

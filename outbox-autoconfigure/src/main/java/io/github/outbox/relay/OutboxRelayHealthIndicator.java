@@ -73,9 +73,7 @@ final class OutboxRelayHealthIndicator extends AbstractHealthIndicator {
 		if (lastDelivery != null) {
 			builder.withDetail("lastDelivery", lastDelivery.toString());
 		}
-		// Only a relaying instance sends: what a stopped or standing-by one last saw is stale.
-		Instant kafkaUnavailable = (this.kafka != null && this.relay != null && this.relay.state() == State.RELAYING)
-				? this.kafka.unavailableSince() : null;
+		Instant kafkaUnavailable = kafkaUnavailableSince();
 		if (kafkaUnavailable != null) {
 			builder.withDetail("kafkaUnavailableSince", kafkaUnavailable.toString());
 		}
@@ -144,12 +142,18 @@ final class OutboxRelayHealthIndicator extends AbstractHealthIndicator {
 		if (failure != null && (failure.needsOperator() || beyondGrace(failure.since(), now))) {
 			return new Problem(failure.description() + " (since " + failure.since() + ")", failure.action());
 		}
-		Instant unavailable = (this.kafka != null) ? this.kafka.unavailableSince() : null;
-		if (state == State.RELAYING && beyondGrace(unavailable, now)) {
+		Instant unavailable = kafkaUnavailableSince();
+		if (beyondGrace(unavailable, now)) {
 			return new Problem("Kafka at " + this.kafka.bootstrapServers() + " has not acknowledged the relay's records "
 					+ "since " + unavailable, null);
 		}
 		return null;
+	}
+
+	// Only a relaying instance sends: what a stopped or standing-by one last saw is stale.
+	private @Nullable Instant kafkaUnavailableSince() {
+		boolean relaying = this.relay != null && this.relay.state() == State.RELAYING;
+		return (relaying && this.kafka != null) ? this.kafka.unavailableSince() : null;
 	}
 
 	private boolean beyondGrace(@Nullable Instant since, Instant now) {

@@ -32,7 +32,6 @@ final class RelayMetrics {
 			.register(registry);
 		Timer lag = Timer.builder("outbox.relay.delivery.lag")
 			.description("Time from an outbox event's commit to Kafka's acknowledgement of its record")
-			.publishPercentiles(0.5, 0.99)
 			.register(registry);
 		activity.listen((eventLag) -> {
 			delivered.increment();

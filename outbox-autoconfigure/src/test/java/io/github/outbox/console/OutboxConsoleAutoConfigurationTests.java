@@ -1,6 +1,11 @@
 package io.github.outbox.console;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,6 +37,16 @@ class OutboxConsoleAutoConfigurationTests {
 				.satisfies((endpoint) -> assertThat(endpoint.page()).contains("id=\"stage-kafka\"")
 					.contains("var REFRESH = 1000;")
 					.doesNotContain("{{")));
+	}
+
+	@Test
+	void relayRecordsTheLagPercentilesOnlyWithTheConsole() {
+		Meter.Id lag = Timer.builder("outbox.relay.delivery.lag").register(new SimpleMeterRegistry()).getId();
+		this.contextRunner.withPropertyValues("outbox.console.enabled=true")
+			.run((context) -> assertThat(context.getBean(MeterFilter.class)
+				.configure(lag, DistributionStatisticConfig.DEFAULT)
+				.getPercentiles()).containsExactly(0.5, 0.99));
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(MeterFilter.class));
 	}
 
 	@Test

@@ -103,7 +103,11 @@ class OrderFlowIntegrationTests {
 			assertThat(pipeline).extractingByKey("relay")
 				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 				.containsEntry("status", "UP")
-				.containsEntry("state", "relaying");
+				.containsEntry("state", "relaying")
+				// The console has the relay record its lag's percentiles.
+				.extractingByKey("lagP99Millis")
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DOUBLE)
+				.isPositive();
 			assertThat(pipeline).extractingByKey("kafka")
 				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 				.containsEntry("reachable", true)

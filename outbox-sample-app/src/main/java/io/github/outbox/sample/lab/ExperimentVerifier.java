@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import io.github.outbox.sample.lab.FailureLab.Experiment;
@@ -92,29 +93,32 @@ final class ExperimentVerifier {
 			}
 		}
 
+		List<Applied> entries = this.jdbc.query(
+				"SELECT event_id::text, logged_at FROM audit_log WHERE logged_at >= ? ORDER BY position",
+				(row, number) -> new Applied(row.getString(1), row.getTimestamp(2).getTime()),
+				Timestamp.from(Instant.ofEpochMilli(experiment.startedAt)));
 		Map<String, Integer> applications = new HashMap<>();
 		Map<String, Integer> lastApplied = new HashMap<>();
-		long[] appliedTwice = { 0 };
-		long[] appliedOutOfOrder = { 0 };
-		this.jdbc.query("SELECT event_id::text, logged_at FROM audit_log WHERE logged_at >= ? ORDER BY position", (row) -> {
-			String id = row.getString(1);
-			Committed event = truth.get(id);
+		long appliedTwice = 0;
+		long appliedOutOfOrder = 0;
+		for (Applied entry : entries) {
+			Committed event = truth.get(entry.eventId());
 			if (event == null) {
-				return;
+				continue;
 			}
-			long at = row.getTimestamp(2).getTime();
-			if (applications.merge(id, 1, Integer::sum) == 2) {
-				appliedTwice[0]++;
-				problems.add(new Problem(at, "applied twice"));
+			int times = applications.merge(entry.eventId(), 1, Integer::sum);
+			if (times == 2) {
+				appliedTwice++;
+				problems.add(new Problem(entry.at(), "applied twice"));
 			}
-			else if (applications.get(id) == 1) {
-				Integer previous = lastApplied.put(event.orderId(), rank.get(id));
-				if (previous != null && previous > rank.get(id)) {
-					appliedOutOfOrder[0]++;
-					problems.add(new Problem(at, "applied out of order"));
+			else if (times == 1) {
+				Integer previous = lastApplied.put(event.orderId(), rank.get(entry.eventId()));
+				if (previous != null && previous > rank.get(entry.eventId())) {
+					appliedOutOfOrder++;
+					problems.add(new Problem(entry.at(), "applied out of order"));
 				}
 			}
-		}, Timestamp.from(Instant.ofEpochMilli(experiment.startedAt)));
+		}
 
 		boolean faultActive = experiment.faults.stream().anyMatch(FaultRun::active);
 		long quietSince = experiment.faults.stream()
@@ -148,8 +152,8 @@ final class ExperimentVerifier {
 			}
 		}
 		Counts counts = new Counts(truth.size(), delivered.size(), applications.size(), inFlight, lost, duplicates,
-				Math.round(skippedNow - experiment.skippedAtStart), appliedTwice[0], notApplied,
-				outOfOrder + appliedOutOfOrder[0], misrouted);
+				Math.round(skippedNow - experiment.skippedAtStart), appliedTwice, notApplied,
+				outOfOrder + appliedOutOfOrder, misrouted);
 		Deliveries deliveries = new Deliveries(truth, firsts, duplicateRecords);
 		List<LabVerdict.Fault> faults = faults(experiment, problems, deliveries, skippedNow, failuresNow, inboxOn,
 				inFlightLong);
@@ -157,7 +161,7 @@ final class ExperimentVerifier {
 		// The workload keeps writing: a few events are always on their way.
 		boolean settled = !faultActive && inFlightLong == 0;
 		String headline = broken
-				? "Broken: " + lost + " lost, " + appliedTwice[0] + " applied twice, " + notApplied + " never applied, "
+				? "Broken: " + lost + " lost, " + appliedTwice + " applied twice, " + notApplied + " never applied, "
 						+ counts.outOfOrder() + " out of order, " + misrouted + " misrouted"
 				: settled ? "Nothing lost, nothing applied twice, order held: " + truth.size()
 						+ " events committed, delivered and applied once"
@@ -232,19 +236,19 @@ final class ExperimentVerifier {
 
 		// Seconds from a moment to the first delivery of an event written after it, or -1.
 		double firstAfter(long moment) {
-			return this.firsts.stream()
+			OptionalLong first = this.firsts.stream()
 				.filter((record) -> this.truth.get(record.eventId()).createdAt() >= moment)
 				.mapToLong(Seen::receivedAt)
-				.min()
-				.stream()
-				.mapToDouble((at) -> (at - moment) / 1000.0)
-				.findFirst()
-				.orElse(-1);
+				.min();
+			return first.isPresent() ? (first.getAsLong() - moment) / 1000.0 : -1;
 		}
 
 	}
 
 	private record Problem(long at, String what) {
+	}
+
+	private record Applied(String eventId, long at) {
 	}
 
 }
