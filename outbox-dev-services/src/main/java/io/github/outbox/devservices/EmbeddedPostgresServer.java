@@ -113,7 +113,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setServerConfig("synchronous_commit", "on")
 				.setOutputRedirector(Redirect.appendTo(log))
 				.setErrorRedirector(Redirect.appendTo(log))
-				.setPGStartupWait(Duration.ofSeconds(30));
+				.setPGStartupWait(Duration.ofSeconds(30))
+				// Not zonky's own hook: at JVM exit it stopped the server while the application
+				// was still closing (consumers mid-record waited for the pool's 30 s timeout).
+				// The owner closes the server (the Spring bean after everything that uses it, the
+				// shared server from its own hook), and the watchdog stops it once the JVM is gone.
+				.setRegisterShutdownHook(false);
 			settings.forEach(builder::setServerConfig);
 			EmbeddedPostgres postgres = builder.start();
 			Process watchdog = ServerWatchdog.watch(dataDirectory.resolve(PID_FILE), baseDirectory);

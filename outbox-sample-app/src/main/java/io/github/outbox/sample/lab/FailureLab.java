@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.Lifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -41,7 +42,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * fired at the sample's own servers and components, and the record log the verdict reads.
  * One experiment at a time; starting one ends the previous. One fault of each kind at a time.
  */
-class FailureLab implements DisposableBean {
+class FailureLab implements SmartLifecycle, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(FailureLab.class);
 
@@ -80,6 +81,8 @@ class FailureLab implements DisposableBean {
 
 	private volatile @Nullable Experiment experiment;
 
+	private volatile boolean running;
+
 	FailureLab(OrderService orders, JdbcTemplate jdbc, AuditLog auditLog, ConsumerFactory<?, ?> consumers,
 			KafkaListenerEndpointRegistry listeners, KafkaAdmin kafkaAdmin, @Nullable Lifecycle relay,
 			@Nullable EmbeddedKafkaServer kafka, @Nullable EmbeddedPostgresServer postgres, MeterRegistry meters,
@@ -112,8 +115,8 @@ class FailureLab implements DisposableBean {
 		return faults;
 	}
 
-	synchronized Experiment start() {
-		stop();
+	synchronized Experiment startExperiment() {
+		stopExperiment();
 		Experiment previous = this.experiment;
 		if (previous != null) {
 			previous.records.close();
@@ -129,7 +132,7 @@ class FailureLab implements DisposableBean {
 
 	// The workload stops before this returns: nothing is written after it. The record log reads
 	// on, so that the verdict of the stopped experiment stays right.
-	synchronized void stop() {
+	synchronized void stopExperiment() {
 		Experiment experiment = this.experiment;
 		if (experiment != null && !experiment.stopped()) {
 			experiment.stop();
@@ -175,7 +178,7 @@ class FailureLab implements DisposableBean {
 		}
 		Experiment experiment = this.experiment;
 		if (experiment == null || experiment.stopped()) {
-			experiment = start();
+			experiment = startExperiment();
 		}
 		if (experiment.faults.stream().anyMatch((run) -> run.fault == fault && run.active())) {
 			throw new IllegalStateException(fault.label + " is still going on: wait for it to end");
@@ -402,8 +405,31 @@ class FailureLab implements DisposableBean {
 	}
 
 	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	// Before everything else stops (the highest phase stops first): the workload must not write
+	// on while the pools and the servers go away.
+	@Override
+	public void stop() {
+		stopExperiment();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE;
+	}
+
+	@Override
 	public void destroy() {
-		stop();
+		stopExperiment();
 		Experiment experiment = this.experiment;
 		if (experiment != null) {
 			experiment.records.close();

@@ -76,10 +76,10 @@ class FailureLabEndpoint {
 		switch (kind) {
 			case "experiment" -> {
 				if ("stop".equals(name)) {
-					this.lab.stop();
+					this.lab.stopExperiment();
 					return Map.of("stopped", true);
 				}
-				this.lab.start();
+				this.lab.startExperiment();
 				return Map.of("started", true);
 			}
 			case "fault" -> {
