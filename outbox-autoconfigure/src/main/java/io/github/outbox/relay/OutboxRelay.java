@@ -101,6 +101,7 @@ final class OutboxRelay implements SmartLifecycle {
 			}
 		}
 		this.leadership.close();
+		this.warmUp.close();
 	}
 
 	@Override

@@ -43,6 +43,10 @@ final class StandbyWarmUp {
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
+	private final Object lock = new Object();
+
+	private boolean closed;
+
 	StandbyWarmUp(Properties engineSettings, DefaultKafkaProducerFactory<byte[], byte[]> producers) {
 		this.engineSettings = engineSettings;
 		this.producers = producers;
@@ -67,13 +71,30 @@ final class StandbyWarmUp {
 			Map<String, String> settings = Configuration.from(this.engineSettings).asMap();
 			new PostgresConnector().validate(settings);
 			new Transformations(Configuration.from(this.engineSettings)).close();
-			this.producers.createProducer();
+			synchronized (this.lock) {
+				if (!this.closed) {
+					this.producers.createProducer();
+				}
+			}
 		}
 		catch (RuntimeException | IOException | LinkageError ex) {
 			logger.debug("Warming up for a take-over failed", ex);
 		}
 		logger.debug("Ready to take over: {} classes loaded, warmed up in {} ms", classes,
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+	}
+
+	/**
+	 * Closes the producer the warm-up created, if no engine run has closed it since: an
+	 * instance stopped while it stands by would otherwise keep a producer, and its network
+	 * thread, reconnecting to Kafka for as long as the JVM lives. A warm-up still under way
+	 * creates none afterwards.
+	 */
+	void close() {
+		synchronized (this.lock) {
+			this.closed = true;
+			this.producers.reset();
+		}
 	}
 
 	private int loadClasses() {

@@ -88,6 +88,27 @@ class RelayFailoverIntegrationTests {
 	}
 
 	@Test
+	void anInstanceStoppedWhileItStandsByLeavesNoKafkaClientBehind() {
+		RelayTestSupport relay = RelayTestSupport.create("standby_stop");
+		// Spring Kafka numbers the client ids of a factory's producers: outbox-relay-<slot>-1, ...
+		String producerThread = "kafka-producer-network-thread | outbox-relay-" + relay.slotName() + "-";
+		try (ConfigurableApplicationContext leader = relay.start(TestApplication.class)) {
+			await().atMost(DELIVERY).until(leader.getBean(OutboxRelay.class)::isRelaying);
+			assertThat(threadsNamed(producerThread)).as("the leader's producer").isOne();
+			ConfigurableApplicationContext standby = relay.start(TestApplication.class);
+			// The standby warms up for a take-over, which creates its producer.
+			await().atMost(DELIVERY).until(() -> threadsNamed(producerThread) == 2);
+			standby.close();
+			await().atMost(DELIVERY).until(() -> threadsNamed(producerThread) == 1);
+		}
+		await().atMost(DELIVERY).until(() -> threadsNamed(producerThread) == 0);
+	}
+
+	private static long threadsNamed(String prefix) {
+		return Thread.getAllStackTraces().keySet().stream().filter((thread) -> thread.getName().startsWith(prefix)).count();
+	}
+
+	@Test
 	@ExtendWith(OutputCaptureExtension.class)
 	void stoppingRightAfterStartingLogsNoError(CapturedOutput output) {
 		RelayTestSupport relay = RelayTestSupport.create("quick_stop");
