@@ -93,6 +93,7 @@ final class OutboxRelay implements SmartLifecycle {
 		}
 		Thread thread = this.supervisor;
 		if (thread != null) {
+			this.leadership.endWait();
 			try {
 				thread.join(this.shutdownTimeout.toMillis());
 			}
@@ -161,9 +162,14 @@ final class OutboxRelay implements SmartLifecycle {
 		while (this.running) {
 			boolean acquired;
 			try {
-				acquired = this.leadership.tryAcquire();
+				// Waits for the lock up to the check interval: it comes the moment its holder's session ends.
+				acquired = this.leadership.acquire();
 			}
 			catch (SQLException ex) {
+				if (!this.running) {
+					// stop() ended the wait.
+					return;
+				}
 				failed(new Failure("the database cannot be reached: " + ex.getMessage(), null, false), ex);
 				pause(this.checkInterval);
 				continue;
@@ -181,7 +187,6 @@ final class OutboxRelay implements SmartLifecycle {
 					this.failure = null;
 				}
 				this.warmUp.startOnce();
-				pause(this.checkInterval);
 			}
 		}
 	}

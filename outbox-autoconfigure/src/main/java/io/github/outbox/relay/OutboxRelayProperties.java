@@ -205,8 +205,9 @@ public class OutboxRelayProperties {
 	public static class Failover {
 
 		/**
-		 * How often a standing-by instance tries to take over the relay, and the relaying one
-		 * checks that it still holds it (which renews its lease).
+		 * How often the relaying instance checks that it still holds the relay (which renews
+		 * its lease), and how long each attempt of a standing-by instance waits for it in
+		 * PostgreSQL's lock queue (it takes over the moment the relaying instance's session ends).
 		 */
 		private Duration checkInterval = Duration.ofSeconds(1);
 

@@ -21,6 +21,9 @@ import org.springframework.jdbc.core.JdbcOperations;
  */
 public final class AdvisoryLock {
 
+	// PostgreSQL's SQLSTATE for a lock not granted within lock_timeout.
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
+
 	private final String purpose;
 
 	private final String key;
@@ -47,6 +50,28 @@ public final class AdvisoryLock {
 	}
 
 	/**
+	 * Takes the lock for the connection's session, waiting in PostgreSQL's lock queue for as
+	 * long as the session's {@code lock_timeout} allows: the lock passes to the session the
+	 * moment its holder releases it or ends.
+	 * @param connection the session, outside any transaction, with a {@code lock_timeout}
+	 * @return whether the session holds the lock now; {@code false} if it waited for the
+	 * whole {@code lock_timeout}
+	 * @throws SQLException if the database cannot be asked
+	 */
+	public boolean acquireWaiting(Connection connection) throws SQLException {
+		try (PreparedStatement statement = prepare(connection, "pg_advisory_lock")) {
+			statement.execute();
+			return true;
+		}
+		catch (SQLException ex) {
+			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	/**
 	 * Releases the lock held by the connection's session.
 	 * @param connection the session that holds it
 	 * @throws SQLException if the database cannot be asked
@@ -66,14 +91,18 @@ public final class AdvisoryLock {
 	}
 
 	private boolean call(Connection connection, String function) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT " + function + "(hashtext(?), hashtext(?))")) {
-			statement.setString(1, this.purpose);
-			statement.setString(2, this.key);
-			try (ResultSet result = statement.executeQuery()) {
-				return result.next() && result.getBoolean(1);
-			}
+		try (PreparedStatement statement = prepare(connection, function); ResultSet result = statement.executeQuery()) {
+			return result.next() && result.getBoolean(1);
 		}
+	}
+
+	private PreparedStatement prepare(Connection connection, String function) throws SQLException {
+		// As text: pg_advisory_lock returns void.
+		PreparedStatement statement = connection
+			.prepareStatement("SELECT " + function + "(hashtext(?), hashtext(?))::text");
+		statement.setString(1, this.purpose);
+		statement.setString(2, this.key);
+		return statement;
 	}
 
 	@Override
