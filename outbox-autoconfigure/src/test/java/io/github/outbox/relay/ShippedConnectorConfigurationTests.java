@@ -26,6 +26,8 @@ class ShippedConnectorConfigurationTests {
 	void shippedConnectorRoutesTheOutboxWithTheDocumentedNames() {
 		Map<String, String> connector = OutboxConnectorSettings.shipped();
 		assertThat(connector).containsEntry("slot.name", "outbox_slot")
+			.containsEntry("slot.retry.delay.ms", "1000")
+			.containsEntry("slot.max.retries", "60")
 			.containsEntry("publication.name", "outbox_publication")
 			.containsEntry("publication.autocreate.mode", "disabled")
 			.containsEntry("table.include.list", "public.outbox_event")
