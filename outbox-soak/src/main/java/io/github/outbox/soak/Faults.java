@@ -51,6 +51,9 @@ final class Faults {
 			}
 			case FREEZE_LEADER -> {
 				leader.freeze();
+				// The leader runs until kill -STOP has returned, which takes a process start: the
+				// fault starts then, or records it sent meanwhile would count as the standby's.
+				started = System.currentTimeMillis();
 				Thread.sleep(fault.duration().toMillis());
 				leader.thaw();
 			}

@@ -66,7 +66,22 @@ record SoakSettings(String name, int writers, int transactionsPerSecond, int eve
 		// Longer than the server's wal_sender_timeout (10 s), which cut a waiting relay off before
 		// the relay turned it off for its own connections.
 		faults.add(Fault.of(Kind.KAFKA_STOP, Duration.ofSeconds(30)));
-		return new SoakSettings("full", 32, 260, 4, Duration.ofSeconds(30), Duration.ofSeconds(15), faults,
+		// 25 s between faults: with take-overs of a few seconds, 15 s made 0.94 million events.
+		return new SoakSettings("full", 32, 260, 4, Duration.ofSeconds(30), Duration.ofSeconds(25), faults,
+				Duration.ofSeconds(10));
+	}
+
+	/**
+	 * The full run's load with only its faults on the relaying instance (four kills, two
+	 * freezes): a few minutes to measure the take-over, step by step in the standby's log.
+	 */
+	static SoakSettings takeOver() {
+		Duration down = Duration.ofSeconds(12);
+		List<Fault> faults = List.of(Fault.on(Kind.KILL_LEADER, ORDERS, down),
+				Fault.on(Kind.FREEZE_LEADER, ORDERS, Duration.ofSeconds(20)), Fault.on(Kind.KILL_LEADER, ORDERS, down),
+				Fault.on(Kind.KILL_LEADER, ORDERS, down), Fault.on(Kind.FREEZE_LEADER, ORDERS, Duration.ofSeconds(20)),
+				Fault.on(Kind.KILL_LEADER, ORDERS, down));
+		return new SoakSettings("take-over", 32, 260, 4, Duration.ofSeconds(30), Duration.ofSeconds(15), faults,
 				Duration.ofSeconds(10));
 	}
 
@@ -82,8 +97,10 @@ record SoakSettings(String name, int writers, int transactionsPerSecond, int eve
 		return switch (profile) {
 			case "smoke" -> smoke();
 			case "full" -> full();
+			case "take-over" -> takeOver();
 			case "capacity" -> capacity();
-			default -> throw new IllegalArgumentException("Unknown soak profile '" + profile + "': use smoke or full");
+			default -> throw new IllegalArgumentException(
+					"Unknown soak profile '" + profile + "': use smoke, full, take-over or capacity");
 		};
 	}
 
