@@ -54,7 +54,7 @@ final class RelayLeadership implements AutoCloseable {
 
 	private @Nullable Thread renewer;
 
-	// The connection while it waits in the lock queue, for close() to end the wait.
+	// The connection while it waits in the lock queue, for endWait() to end the wait.
 	private volatile @Nullable Connection waiting;
 
 	// Whether each renewal also writes a record of the running transactions to the WAL.
@@ -80,7 +80,7 @@ final class RelayLeadership implements AutoCloseable {
 	/**
 	 * Tries to become the relaying instance, waiting for the lock for up to the renewal interval.
 	 * @return whether this instance holds the lock now
-	 * @throws SQLException if the database cannot be reached, or {@link #close()} ended the wait
+	 * @throws SQLException if the database cannot be reached, or {@link #endWait()} ended the wait
 	 */
 	synchronized boolean acquire() throws SQLException {
 		try {
@@ -213,8 +213,8 @@ final class RelayLeadership implements AutoCloseable {
 						+ " AND NOT pg_is_in_recovery(), current_user")) {
 			result.next();
 			boolean may = result.getBoolean(2);
-			if (result.getBoolean(1) && !may && !advisedGrant) {
-				advisedGrant = true;
+			if (result.getBoolean(1) && !may && !this.advisedGrant) {
+				this.advisedGrant = true;
 				logger.info("The relay's user may not call pg_log_standby_snapshot(): a take-over reads up to 15 seconds "
 						+ "of WAL again before it sends. To take over faster, GRANT EXECUTE ON FUNCTION "
 						+ "pg_log_standby_snapshot() TO {}", result.getString(3));
