@@ -113,6 +113,7 @@ final class BatchSender implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 			if (acknowledgement != null) {
 				await(acknowledgement, started);
 			}
+			this.activity.acknowledgedThrough(events.get(i).record().sourceOffset());
 			committer.markProcessed(events.get(i));
 		}
 		this.activity.delivered(createdAt);

@@ -83,12 +83,13 @@ public final class OutboxRelayAutoConfiguration {
 
 		@Bean
 		RelayPreparation outboxRelayPreparation(RelayDatabase outboxRelayDatabase, DataSource dataSource,
-				OutboxTable table, RelayPositionTable outboxRelayPositionTable, OutboxRelayProperties properties) {
+				OutboxTable table, RelayPositionTable outboxRelayPositionTable, RelayActivity outboxRelayActivity,
+				OutboxRelayProperties properties) {
 			JdbcTemplate queries = new JdbcTemplate(queries(outboxRelayDatabase, dataSource));
 			JdbcTemplate privileged = new JdbcTemplate(outboxRelayDatabase.dataSource(dataSource));
 			return new RelayPreparation(outboxRelayDatabase, new RelayChecks(privileged, queries, table),
 					new ReplicationSlot(privileged, properties.getSlotName()), outboxRelayPositionTable, table, queries,
-					TAKE_OVER_PATIENCE);
+					TAKE_OVER_PATIENCE, outboxRelayActivity);
 		}
 
 		@Bean

@@ -214,8 +214,10 @@ public class OutboxRelayProperties {
 		/**
 		 * How long the relaying instance may go unheard (a frozen process, a long pause, a lost
 		 * network) before PostgreSQL ends its session, and with it the relay lock, so that
-		 * another instance takes over. Needs PostgreSQL 14 or later (idle_session_timeout).
-		 * Keep it well above the check interval.
+		 * another instance takes over; the relaying instance's own lock connection gives up on
+		 * an answer after the lease plus the check interval, so that an instance cut off from
+		 * the server stops relaying. Needs PostgreSQL 14 or later (idle_session_timeout). Keep it
+		 * well above the check interval.
 		 */
 		private Duration lease = Duration.ofSeconds(5);
 

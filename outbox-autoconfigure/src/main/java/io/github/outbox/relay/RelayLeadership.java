@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * An instance that freezes (a long pause, a stopped process, a network that silently drops
  * its packets) keeps neither its lock nor the slot for long: the session is opened with
  * PostgreSQL's {@code idle_session_timeout} set to the lease, so that the server ends it once
- * the holder has not been heard from for that long. A thread of its own renews the lease at each
+ * the holder has not been heard from for that long. On the instance's side, the connection
+ * gives up on an answer after the lease and one renewal interval, so that an instance cut off
+ * from the server learns within that time that it no longer holds the lock. A thread of its own renews the lease at each
  * renewal interval while the lock is held, whatever the relay is busy with; it stops when the
  * process stops. The new holder then ends the frozen instance's replication connection (see
  * {@link ReplicationSlot#takeOver}); if the frozen instance wakes up, it finds its session gone
@@ -192,8 +194,9 @@ final class RelayLeadership implements AutoCloseable {
 
 	private boolean renewOn(Connection connection) throws SQLException {
 		if (this.logsRunningTransactions) {
+			// Bounded by the connection's network timeout: a query timeout would send a cancel,
+			// which a dead network swallows too, and then wait for it (10 s more).
 			try (Statement statement = connection.createStatement()) {
-				statement.setQueryTimeout(timeoutSeconds());
 				statement.execute("SELECT pg_log_standby_snapshot()::text");
 				return true;
 			}
@@ -228,6 +231,10 @@ final class RelayLeadership implements AutoCloseable {
 		try (Statement statement = connection.createStatement()) {
 			// How long acquire() waits in the lock queue.
 			statement.execute("SET lock_timeout = " + Math.max(1, this.renewal.toMillis()));
+			// Behind a network that drops packets silently, no answer ever comes and TCP may take
+			// many minutes to give up: the holder would go on relaying after the server ended its
+			// session, and a standby would stop trying. Nothing on this session takes longer.
+			connection.setNetworkTimeout(Runnable::run, (int) this.lease.plus(this.renewal).toMillis());
 		}
 		catch (SQLException ex) {
 			connection.close();

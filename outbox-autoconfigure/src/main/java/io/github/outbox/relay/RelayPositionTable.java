@@ -168,12 +168,13 @@ final class RelayPositionTable implements AutoCloseable {
 	}
 
 	/**
-	 * Runs the work that asks for a pending replay and, in the same transaction, removes the
-	 * engine's offsets, which refer to WAL the slot no longer has or has passed, and the pending
+	 * Runs the work that asks for a pending replay, or for the replays Debezium was in the middle
+	 * of, and, in the same transaction, removes the engine's offsets, which refer to WAL the slot
+	 * no longer has or has passed (so that the engine starts from the slot), and the pending
 	 * entry: either all of it commits, or the replay is still pending next time.
 	 * @param work writes the replay requests, on the given connection's transaction
 	 */
-	void replayed(java.util.function.Consumer<JdbcTemplate> work) {
+	void startFromTheSlot(java.util.function.Consumer<JdbcTemplate> work) {
 		this.transaction.executeWithoutResult((status) -> {
 			work.accept(this.jdbc);
 			this.jdbc.update("DELETE FROM " + this.qualifiedName + " WHERE slot_name = ?", this.slotName);

@@ -60,13 +60,15 @@ final class RelayPreparation implements InitializingBean {
 
 	private final Duration takeOverPatience;
 
+	private final RelayActivity activity;
+
 	private volatile @Nullable Long publicationOid;
 
 	// When the publication was last seen as it should be, while the relay streamed.
 	private volatile @Nullable Instant publicationSeenAt;
 
 	RelayPreparation(RelayDatabase database, RelayChecks checks, ReplicationSlot slot, RelayPositionTable positions,
-			OutboxTable table, JdbcTemplate queries, Duration takeOverPatience) {
+			OutboxTable table, JdbcTemplate queries, Duration takeOverPatience, RelayActivity activity) {
 		this.database = database;
 		this.checks = checks;
 		this.slot = slot;
@@ -74,6 +76,7 @@ final class RelayPreparation implements InitializingBean {
 		this.table = table;
 		this.queries = queries;
 		this.takeOverPatience = takeOverPatience;
+		this.activity = activity;
 	}
 
 	@Override
@@ -182,6 +185,7 @@ final class RelayPreparation implements InitializingBean {
 		// Recorded before the slot exists: whatever happens next, the replay is asked for.
 		this.positions.pending(new PendingReplay(from, null, false));
 		Instant ready = this.slot.create();
+		this.activity.forgetAcknowledged();
 		if (ready == null) {
 			// Another instance created it at this moment, and replays what came before.
 			return;
@@ -216,17 +220,12 @@ final class RelayPreparation implements InitializingBean {
 		}
 		Instant to = (pending.until() != null) ? pending.until() : databaseNow();
 		long waiting = count(pending.from(), to);
-		this.positions.replayed((jdbc) -> {
+		this.positions.startFromTheSlot((jdbc) -> {
 			if (waiting > 0) {
 				new OutboxReplay(jdbc, this.table).replay(pending.from(), to);
 			}
 			if (position != null) {
-				for (String condition : position.unfinishedReplays()) {
-					String id = ReplaySignal.insert(jdbc, this.table, "replay-again",
-							condition.isBlank() ? "true" : condition);
-					logger.warn("A replay was in progress (of the events where {}); asked for it again (signal {})",
-							condition.isBlank() ? "true" : condition, id);
-				}
+				askAgainForUnfinishedReplays(jdbc, position);
 			}
 		});
 		if (pending.advanceSlot()) {
@@ -237,6 +236,14 @@ final class RelayPreparation implements InitializingBean {
 		else if (waiting > 0) {
 			logger.info("{} events written before replication slot '{}' existed are replayed from the outbox table",
 					waiting, this.slot.name());
+		}
+	}
+
+	private void askAgainForUnfinishedReplays(JdbcTemplate jdbc, StoredPosition position) {
+		for (String condition : position.unfinishedReplays()) {
+			String id = ReplaySignal.insert(jdbc, this.table, "replay-again", condition.isBlank() ? "true" : condition);
+			logger.warn("A replay was in progress (of the events where {}); asked for it again (signal {})",
+					condition.isBlank() ? "true" : condition, id);
 		}
 	}
 
@@ -264,11 +271,21 @@ final class RelayPreparation implements InitializingBean {
 							+ "starts from its slot. Events written on the old server after its last position are "
 							+ "replayed with OutboxReplay if consumers miss them (docs/operations.md).");
 		}
-		if (position.lsn() < state.confirmedLsn()) {
+		if (position.lsn() < state.confirmedLsn() && this.activity.isAcknowledgedThrough(state.confirmedLsn())) {
+			// Debezium confirmed to the slot what Kafka acknowledged through this instance, and the
+			// position that covers it was not written (PostgreSQL stopped then, for one): nothing
+			// in between was skipped, and the relay goes on from the slot.
+			logger.debug("Replication slot '{}' is ahead of the relay's stored position (slot at {}, position at {}) "
+					+ "by events this instance delivered; the relay goes on from the slot", this.slot.name(),
+					state.confirmedLsn(), position.lsn());
+			this.positions.startFromTheSlot((jdbc) -> askAgainForUnfinishedReplays(jdbc, position));
+		}
+		else if (position.lsn() < state.confirmedLsn()) {
 			// Debezium confirms to the slot what Kafka acknowledged, sometimes before the position
-			// that covers it is written (and never written if PostgreSQL or the relay stops then);
-			// or someone advanced the slot. Either way the slot no longer holds what lies between:
-			// it is replayed from the table, and the relay goes on from the slot.
+			// that covers it is written (and never written if PostgreSQL or the relay stops then),
+			// and this instance did not deliver it; or someone advanced the slot. Either way the
+			// slot no longer holds what lies between: it is replayed from the table, and the relay
+			// goes on from the slot.
 			Instant from = (position.committedAt() != null) ? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
 			logger.warn("Replication slot '{}' is ahead of the relay's stored position (slot at {}, position at {}): the "
 					+ "position was not written after the slot last moved (PostgreSQL or the relay stopped at that moment) "

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,6 +137,25 @@ class BatchSenderTests {
 	}
 
 	@Test
+	void slotPositionAcknowledgedIsThatOfTheLastRecordMarkedAndNeverOneKafkaRefused() throws Exception {
+		MockProducer<byte[], byte[]> producer = producer();
+		List<RecordChangeEvent<SourceRecord>> batch = List.of(event("a", Map.of("lsn_proc", 10L)),
+				event("b", Map.of("lsn_commit", 20L, "lsn_proc", 25L)), event("c", Map.of("lsn_commit", 30L)));
+		Future<?> sending = handle(sender(producer), batch);
+		await().until(() -> producer.history().size() == 3);
+		producer.completeNext();
+		producer.completeNext();
+		producer.errorNext(new RecordTooLargeException("The message is 2000000 bytes"));
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> sending.get(5, TimeUnit.SECONDS));
+
+		// What Debezium confirms to the slot for b: its last commit, not the change after it.
+		assertThat(this.activity.isAcknowledgedThrough(20)).isTrue();
+		assertThat(this.activity.isAcknowledgedThrough(21)).isFalse();
+		this.activity.forgetAcknowledged();
+		assertThat(this.activity.isAcknowledgedThrough(0)).isFalse();
+	}
+
+	@Test
 	void waitingForKafkaIsReportedOnceAndItsReturnOnce(CapturedOutput output) throws Exception {
 		MockProducer<byte[], byte[]> producer = producer();
 		Future<?> sending = handle(sender(producer), List.of(event("a")));
@@ -181,7 +201,11 @@ class BatchSenderTests {
 	}
 
 	private static RecordChangeEvent<SourceRecord> event(String key) {
-		SourceRecord record = new SourceRecord(Collections.emptyMap(), Collections.emptyMap(), "outbox.event.order", null,
+		return event(key, Collections.emptyMap());
+	}
+
+	private static RecordChangeEvent<SourceRecord> event(String key, Map<String, ?> offset) {
+		SourceRecord record = new SourceRecord(Collections.emptyMap(), offset, "outbox.event.order", null,
 				Schema.STRING_SCHEMA, key, Schema.STRING_SCHEMA, "{}", System.currentTimeMillis());
 		return () -> record;
 	}

@@ -8,9 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.github.outbox.devservices.EmbeddedPostgresServer;
 import io.github.outbox.devservices.EmbeddedPostgresServer.Database;
+import io.github.outbox.devservices.TcpProxy;
 import io.github.outbox.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -26,6 +29,8 @@ class RelayLeadershipIntegrationTests {
 
 	// Longer than any wait these tests accept: an attempt that polled would not see the release.
 	private static final Duration LONG_RENEWAL = Duration.ofSeconds(20);
+
+	private static final Duration LEASE = Duration.ofSeconds(2);
 
 	@Test
 	void standbyTakesTheLockTheMomentTheHolderGivesItUp() throws Exception {
@@ -103,8 +108,66 @@ class RelayLeadershipIntegrationTests {
 		}
 	}
 
+	@Test
+	void holderCutOffFromTheServerWithoutAWordLearnsWithinTheLeaseThatItNoLongerHoldsTheLock() throws Exception {
+		Database database = TestDatabase.create("leadership_silent_network");
+		try (TcpProxy network = new TcpProxy();
+				RelayLeadership leader = new RelayLeadership(through(network, database), database.name() + "_slot",
+						LEASE, Duration.ofMillis(200))) {
+			network.forwardTo(EmbeddedPostgresServer.shared().port());
+			assertThat(leader.acquire()).isTrue();
+			network.silence();
+			long silenced = System.nanoTime();
+			try {
+				// Without a network timeout its renewal waits for an answer for as long as TCP does.
+				await().atMost(Duration.ofSeconds(15)).until(() -> !leader.isHeld());
+				assertThat(Duration.ofNanos(System.nanoTime() - silenced)).isLessThan(LEASE.plusSeconds(3));
+			}
+			finally {
+				// Closes the connections the silence kept open: nothing waits on them for ever.
+				network.restore();
+			}
+		}
+	}
+
+	@Test
+	void standbyCutOffFromTheServerWithoutAWordStopsWaitingWithinTheLease() throws Exception {
+		Database database = TestDatabase.create("leadership_silent_standby");
+		try (TcpProxy network = new TcpProxy();
+				RelayLeadership leader = leadership(database, LONG_RENEWAL);
+				RelayLeadership standby = new RelayLeadership(through(network, database), database.name() + "_slot",
+						LEASE, Duration.ofMillis(500))) {
+			network.forwardTo(EmbeddedPostgresServer.shared().port());
+			assertThat(leader.acquire()).isTrue();
+			assertThat(standby.acquire()).isFalse();
+			network.silence();
+			long silenced = System.nanoTime();
+			CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> acquire(standby));
+			try {
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> waiting.get(15, TimeUnit.SECONDS))
+					.havingCause()
+					.havingCause()
+					.isInstanceOf(SQLException.class);
+				assertThat(Duration.ofNanos(System.nanoTime() - silenced)).isLessThan(LEASE.plusSeconds(3));
+			}
+			finally {
+				network.restore();
+			}
+			// Once the network is back, it waits in the lock queue again.
+			leader.close();
+			assertThat(standby.acquire()).isTrue();
+		}
+	}
+
 	private static RelayLeadership leadership(Database database, Duration renewal) {
 		return new RelayLeadership(database.dataSource(), database.name() + "_slot", Duration.ofSeconds(60), renewal);
+	}
+
+	private static PGSimpleDataSource through(TcpProxy network, Database database) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setURL("jdbc:postgresql://127.0.0.1:" + network.port() + "/" + database.name());
+		dataSource.setUser(database.username());
+		return dataSource;
 	}
 
 	private static boolean acquire(RelayLeadership leadership) {

@@ -46,7 +46,7 @@ class RelayPositionTableIntegrationTests {
 		assertThat(table.read().lsn()).isEqualTo(1000);
 
 		try {
-			table.replayed((jdbc) -> {
+			table.startFromTheSlot((jdbc) -> {
 				throw new IllegalStateException("the replay could not be asked for");
 			});
 		}
@@ -54,7 +54,7 @@ class RelayPositionTableIntegrationTests {
 			// rolled back: still pending
 		}
 		assertThat(table.pending()).isNotNull();
-		table.replayed((jdbc) -> {
+		table.startFromTheSlot((jdbc) -> {
 		});
 		assertThat(table.pending()).isNull();
 		assertThat(table.read()).isNull();

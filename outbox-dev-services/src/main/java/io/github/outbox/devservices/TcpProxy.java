@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * Forwards loopback TCP connections to a port, and can cut them: every open connection is
  * closed and new ones are refused until it is restored. Stands between Kafka clients and a
  * broker to simulate an outage (the dev services' outage switch, and the soak's), or between
- * an application and PostgreSQL to add a network's latency (the benchmarks).
+ * an application and PostgreSQL to add a network's latency (the benchmarks). It can also
+ * {@linkplain #silence() go silent}, as a network that drops packets without a word: nothing
+ * is closed, nothing arrives.
  *
  * @author Outbox contributors
  * @since 0.1.0
@@ -30,6 +32,8 @@ public final class TcpProxy implements AutoCloseable {
 	private volatile int upstreamPort;
 
 	private volatile boolean connected = true;
+
+	private volatile boolean silent;
 
 	private volatile long latencyNanos;
 
@@ -83,9 +87,24 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Accepts and forwards connections again.
+	 * Forwards nothing more, in either direction, and closes nothing: the connections stay open
+	 * and new ones are accepted, but what is sent on them never arrives, as when a network drops
+	 * packets silently. Only a client's own timeouts notice. {@link #restore()} ends it.
+	 */
+	public void silence() {
+		this.silent = true;
+	}
+
+	/**
+	 * Accepts and forwards connections again. After {@link #silence()}, the connections it held
+	 * open are closed first: what they sent meanwhile is lost, as it would be on a network.
 	 */
 	public void restore() {
+		if (this.silent) {
+			this.sockets.forEach(TcpProxy::closeQuietly);
+			this.sockets.clear();
+			this.silent = false;
+		}
 		this.connected = true;
 	}
 
@@ -131,10 +150,16 @@ public final class TcpProxy implements AutoCloseable {
 
 	private void pump(Socket from, Socket to) {
 		Thread pump = new Thread(() -> {
-			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+			// Not closed by a try-with-resources: closing a socket's stream closes the socket.
+			try {
+				InputStream in = from.getInputStream();
+				OutputStream out = to.getOutputStream();
 				byte[] buffer = new byte[65536];
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
+					if (this.silent) {
+						continue;
+					}
 					long latency = this.latencyNanos;
 					if (latency > 0) {
 						LockSupport.parkNanos(latency);
@@ -148,9 +173,12 @@ public final class TcpProxy implements AutoCloseable {
 			}
 			finally {
 				closeQuietly(from);
-				closeQuietly(to);
 				this.sockets.remove(from);
-				this.sockets.remove(to);
+				// A silent network does not pass the end of a connection on either.
+				if (!this.silent) {
+					closeQuietly(to);
+					this.sockets.remove(to);
+				}
 			}
 		}, "tcp-proxy-pump");
 		pump.setDaemon(true);
