@@ -1,5 +1,7 @@
 package io.github.outbox.sample.lab;
 
+import java.util.Arrays;
+
 /**
  * The faults the lab fires, each at a real component of the sample's pipeline, with what the
  * verdict says absorbed it when nothing broke, and where the docs explain that mechanism.
@@ -78,7 +80,8 @@ enum LabFault {
 				return fault;
 			}
 		}
-		throw new IllegalArgumentException("No fault '" + id + "' in the failure lab");
+		throw new IllegalArgumentException("No fault '" + id + "' in the failure lab; its faults are "
+				+ Arrays.stream(values()).map((fault) -> fault.id).toList());
 	}
 
 }
