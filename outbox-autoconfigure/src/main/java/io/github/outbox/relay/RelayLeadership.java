@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL's {@code idle_session_timeout} set to the lease, so that the server ends it once
  * the holder has not been heard from for that long. On the instance's side, the connection
  * gives up on an answer after the lease and one renewal interval, so that an instance cut off
- * from the server learns within that time that it no longer holds the lock. A thread of its own renews the lease at each
- * renewal interval while the lock is held, whatever the relay is busy with; it stops when the
- * process stops. The new holder then ends the frozen instance's replication connection (see
+ * from the server learns within that time that it no longer holds the lock. A thread of its
+ * own renews the lease at each renewal interval while the lock is held, whatever the relay is
+ * busy with; it stops when the process stops. The new holder then ends the frozen instance's replication connection (see
  * {@link ReplicationSlot#takeOver}); if the frozen instance wakes up, it finds its session gone
  * and stops relaying.
  * <p>

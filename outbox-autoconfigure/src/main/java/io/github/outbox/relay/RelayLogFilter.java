@@ -11,7 +11,7 @@ import org.slf4j.Marker;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Keeps two kinds of warnings that need no action out of the log, with Logback (Spring Boot's
+ * Keeps three kinds of warnings that need no action out of the log, with Logback (Spring Boot's
  * default):
  * <ul>
  * <li>those of the relay's own Kafka clients: while Kafka is away they repeat at every
@@ -20,7 +20,11 @@ import org.springframework.context.SmartLifecycle;
  * <li>Debezium's "LSN flush operation ... was interrupted", logged when the relay stops the
  * engine while it tells PostgreSQL how far the slot may be freed: that report is advisory
  * (the position the relay resumes from is in the position table, and the next start reports
- * it again), so a graceful shutdown does not warn.</li>
+ * it again), so a graceful shutdown does not warn;</li>
+ * <li>Debezium's "Failed to add measurement event to queue, queue is full", one line per event
+ * while its lag statistics' thread falls behind on a busy machine: what it drops is a sample of
+ * a statistic the shipped configuration turns off ({@code statistics.metrics.enabled=false}),
+ * and the relay measures its own lag.</li>
  * </ul>
  * Errors still pass, as do the warnings of the application's own clients, Debezium's other
  * warnings and every line at a level finer than WARN where a user turned it on.
@@ -35,6 +39,10 @@ final class RelayLogFilter extends TurboFilter implements SmartLifecycle {
 
 	private static final String INTERRUPTED_FLUSH = "LSN flush operation for '{}' was interrupted.";
 
+	private static final String MEASUREMENT_COLLECTOR = "io.debezium.metrics.stats.MeasurementCollector";
+
+	private static final String MEASUREMENT_DROPPED = "Failed to add measurement event to queue, queue is full";
+
 	private volatile boolean running;
 
 	@Override
@@ -45,6 +53,9 @@ final class RelayLogFilter extends TurboFilter implements SmartLifecycle {
 		}
 		if (logger.getName().equals(STREAMING_SOURCE)) {
 			return format.startsWith(INTERRUPTED_FLUSH) ? FilterReply.DENY : FilterReply.NEUTRAL;
+		}
+		if (logger.getName().equals(MEASUREMENT_COLLECTOR)) {
+			return format.startsWith(MEASUREMENT_DROPPED) ? FilterReply.DENY : FilterReply.NEUTRAL;
 		}
 		if (!logger.getName().startsWith("org.apache.kafka.")) {
 			return FilterReply.NEUTRAL;

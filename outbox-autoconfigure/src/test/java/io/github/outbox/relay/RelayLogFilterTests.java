@@ -55,6 +55,14 @@ class RelayLogFilterTests {
 	}
 
 	@Test
+	void debeziumsDroppedLagSamplesAreNotLogged() {
+		org.slf4j.Logger collector = LoggerFactory.getLogger("io.debezium.metrics.stats.MeasurementCollector");
+		collector.warn("Failed to add measurement event to queue, queue is full");
+		collector.warn("Publisher thread failed with exception: ", new IllegalStateException("broken"));
+		assertThat(logged()).containsExactly("Publisher thread failed with exception: ");
+	}
+
+	@Test
 	void debeziumsOtherWarningsAreLogged() {
 		LoggerFactory.getLogger(STREAMING_SOURCE)
 			.warn("Received {} events which were all filtered out, so no offset could be committed.", 10000);
