@@ -271,7 +271,10 @@ final class RelayPreparation implements InitializingBean {
 							+ "starts from its slot. Events written on the old server after its last position are "
 							+ "replayed with OutboxReplay if consumers miss them (docs/operations.md).");
 		}
-		if (position.lsn() < state.confirmedLsn() && this.activity.isAcknowledgedThrough(state.confirmedLsn())) {
+		if (position.lsn() >= state.confirmedLsn()) {
+			return;
+		}
+		if (this.activity.isAcknowledgedThrough(state.confirmedLsn())) {
 			// Debezium confirmed to the slot what Kafka acknowledged through this instance, and the
 			// position that covers it was not written (PostgreSQL stopped then, for one): nothing
 			// in between was skipped, and the relay goes on from the slot.
@@ -279,21 +282,20 @@ final class RelayPreparation implements InitializingBean {
 					+ "by events this instance delivered; the relay goes on from the slot", this.slot.name(),
 					state.confirmedLsn(), position.lsn());
 			this.positions.startFromTheSlot((jdbc) -> askAgainForUnfinishedReplays(jdbc, position));
+			return;
 		}
-		else if (position.lsn() < state.confirmedLsn()) {
-			// Debezium confirms to the slot what Kafka acknowledged, sometimes before the position
-			// that covers it is written (and never written if PostgreSQL or the relay stops then),
-			// and this instance did not deliver it; or someone advanced the slot. Either way the
-			// slot no longer holds what lies between: it is replayed from the table, and the relay
-			// goes on from the slot.
-			Instant from = (position.committedAt() != null) ? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
-			logger.warn("Replication slot '{}' is ahead of the relay's stored position (slot at {}, position at {}): the "
-					+ "position was not written after the slot last moved (PostgreSQL or the relay stopped at that moment) "
-					+ "or the slot was advanced by hand. So that nothing in between is skipped, the events written since {} "
-					+ "are replayed from the outbox table", this.slot.name(), state.confirmedLsn(), position.lsn(), from);
-			this.positions.pending(new PendingReplay(from, null, false));
-			replayPending(true);
-		}
+		// Debezium confirms to the slot what Kafka acknowledged, sometimes before the position
+		// that covers it is written (and never written if PostgreSQL or the relay stops then), and
+		// this instance did not deliver it; or someone advanced the slot. Either way the slot no
+		// longer holds what lies between: it is replayed from the table, and the relay goes on
+		// from the slot.
+		Instant from = (position.committedAt() != null) ? position.committedAt().minus(REPLAY_MARGIN) : Instant.EPOCH;
+		logger.warn("Replication slot '{}' is ahead of the relay's stored position (slot at {}, position at {}): the "
+				+ "position was not written after the slot last moved (PostgreSQL or the relay stopped at that moment) "
+				+ "or the slot was advanced by hand. So that nothing in between is skipped, the events written since {} "
+				+ "are replayed from the outbox table", this.slot.name(), state.confirmedLsn(), position.lsn(), from);
+		this.positions.pending(new PendingReplay(from, null, false));
+		replayPending(true);
 	}
 
 	private Instant databaseNow() {

@@ -82,8 +82,7 @@ public final class TcpProxy implements AutoCloseable {
 	 */
 	public void cut() {
 		this.connected = false;
-		this.sockets.forEach(TcpProxy::closeQuietly);
-		this.sockets.clear();
+		closeAll();
 	}
 
 	/**
@@ -101,8 +100,7 @@ public final class TcpProxy implements AutoCloseable {
 	 */
 	public void restore() {
 		if (this.silent) {
-			this.sockets.forEach(TcpProxy::closeQuietly);
-			this.sockets.clear();
+			closeAll();
 			this.silent = false;
 		}
 		this.connected = true;
@@ -183,6 +181,11 @@ public final class TcpProxy implements AutoCloseable {
 		}, "tcp-proxy-pump");
 		pump.setDaemon(true);
 		pump.start();
+	}
+
+	private void closeAll() {
+		this.sockets.forEach(TcpProxy::closeQuietly);
+		this.sockets.clear();
 	}
 
 	private static void closeQuietly(Socket socket) {
